@@ -1,0 +1,90 @@
+"""Public endpoints: read a thread, count comments, submit a comment."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from tribune.comments.commenters import commenter_cookie_set, commenter_token_for_submission
+from tribune.comments.services import comment_submit
+from tribune.core.errors import InvalidInput
+from tribune.privacy.services import network_hash
+from tribune.publishing.selectors import published_counts, published_view
+
+from .schemas import ErrorOut, SubmitIn, SubmitOut, ThreadCommentsOut
+
+router = Router(tags=["comments"])
+
+COUNTS_MAX_URLS = 100
+# Published views change only when a moderator decides; a CDN may keep them a
+# little and must revalidate after (ETag makes that cheap).
+READ_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30"
+
+def submitted_message() -> str:
+    return _(
+        "Thank you. Your comment will be read by a moderator before it is published; "
+        "comments do not appear in real time."
+    )
+
+
+def etag_response(request: HttpRequest, body: str, etag: str) -> HttpResponse:
+    quoted = f'"{etag}"'
+    if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = quoted
+    response["Cache-Control"] = READ_CACHE_CONTROL
+    return response
+
+
+@router.get(
+    "/comments",
+    response={200: ThreadCommentsOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Published comments of an article",
+)
+def thread_comments(request: HttpRequest, url: str):
+    """Published comments only, oldest first; replies name their ``parent``.
+    Answers ``304`` to a matching ``If-None-Match``."""
+    body, etag = published_view(url=url)
+    return etag_response(request, body, etag)
+
+
+@router.get("/counts", response={200: dict[str, int], 400: ErrorOut}, summary="Comment counts")
+def counts(request: HttpRequest, url: Query[list[str]]):
+    """Published comment counts for up to 100 article URLs, keyed as given."""
+    if len(url) > COUNTS_MAX_URLS:
+        raise InvalidInput(
+            _("Ask for at most %(limit)d URLs at once.") % {"limit": COUNTS_MAX_URLS}, field="url"
+        )
+    return published_counts(urls=url)
+
+
+@router.post(
+    "/comments",
+    response={202: SubmitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut},
+    summary="Submit a comment for moderation",
+)
+def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
+    """Accepted comments wait for a moderator (``202``, status ``pending``); they are
+    durably stored before this answers."""
+    token, is_new = commenter_token_for_submission(request)
+    comment = comment_submit(
+        url=payload.url,
+        author=payload.author,
+        body=payload.body,
+        parent=payload.parent,
+        title=payload.title,
+        commenter_token=token,
+        network_hash=network_hash(request),
+    )
+    if is_new:
+        commenter_cookie_set(response, token)
+    return 202, {
+        "id": comment.pk,
+        "status": comment.status,
+        "url": comment.thread.url,
+        "submitted": comment.submitted_at,
+        "message": submitted_message(),
+    }

@@ -1,0 +1,106 @@
+"""Input and output schemas, one pair per operation. Public and moderator
+outputs are separate types so that private data cannot leak by accident."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+
+class ErrorDetail(Schema):
+    code: str = Field(examples=["invalid"])
+    message: str = Field(examples=["This field cannot be empty."])
+    field: str | None = Field(default=None, examples=["body"])
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class SubmitIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"url": "https://news.example.org/2026/11/story",
+                                          "author": "Reader", "body": "Thank you for this."}]}
+    )
+    url: str = Field(description="The article's URL, under a registered site.")
+    author: str = Field(description="Display name, 1–60 characters.")
+    body: str = Field(description="Plain text, 1–3,000 characters by default.")
+    parent: int | None = Field(default=None, description="Id of a published comment to reply to.")
+    title: str | None = Field(default=None, description="The article's title, used on first use.")
+
+
+class SubmitOut(Schema):
+    id: int
+    status: str = Field(examples=["pending"])
+    url: str
+    submitted: dt.datetime
+    message: str
+
+
+class ThreadOut(Schema):
+    url: str
+    title: str
+    desk: str | None
+    language: str | None
+    direction: str
+    open: bool
+    moderation: str
+    count: int
+
+
+class PublicCommentOut(Schema):
+    id: int
+    parent: int | None
+    author: str
+    body: str
+    created: dt.datetime
+    published: dt.datetime | None
+    edited: bool
+    edit_clause: int | None
+
+
+class ThreadCommentsOut(Schema):
+    thread: ThreadOut
+    comments: list[PublicCommentOut]
+
+
+class QueueCommentOut(Schema):
+    """A comment as a moderator sees it: the original, any edit, the context."""
+
+    id: int
+    status: str
+    thread_url: str
+    thread_title: str
+    desk: str
+    parent: int | None
+    author: str
+    body: str
+    edited_body: str | None
+    commenter: str = Field(description="Pseudonym of the commenter, stable per browser.")
+    language: str
+    submitted: dt.datetime
+    decided: dt.datetime | None
+    decision_clause: int | None
+
+
+class QueueOut(Schema):
+    status: str
+    count: int
+    comments: list[QueueCommentOut]
+    next_after: int | None = Field(description="Pass as `after` to get the next page.")
+
+
+class DecisionIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [
+            {"action": "approve"},
+            {"action": "reject", "clause": 3, "note": "insult"},
+            {"action": "edit", "body": "Edited text", "clause": 4},
+        ]}
+    )
+    action: str = Field(description="approve, reject or edit")
+    body: str | None = Field(default=None, description="The new text (edit only).")
+    clause: int | None = Field(default=None, description="Clause number (reject and edit).")
+    note: str | None = Field(default=None, description="Internal note for the audit trail.")

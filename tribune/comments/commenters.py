@@ -1,0 +1,57 @@
+"""The pseudonymous commenter: a random token kept in a signed cookie."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from .models import Commenter
+
+_SALT = "tribune.commenter"
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def commenter_token(request: HttpRequest) -> str | None:
+    """The reader's token from their signed cookie, or None (absent or tampered)."""
+    return request.get_signed_cookie(
+        settings.TRIBUNE_COMMENTER_COOKIE, default=None, salt=_SALT
+    )
+
+
+def commenter_from_request(request: HttpRequest) -> Commenter | None:
+    token = commenter_token(request)
+    if not token:
+        return None
+    return Commenter.objects.filter(token_hash=token_hash(token)).first()
+
+
+def commenter_token_for_submission(request: HttpRequest) -> tuple[str, bool]:
+    """The reader's token, or a fresh one (``True``) the caller must set with
+    :func:`commenter_cookie_set` once the submission is accepted."""
+    token = commenter_token(request)
+    if token:
+        return token, False
+    return secrets.token_urlsafe(32), True
+
+
+def commenter_get_or_create(token: str) -> Commenter:
+    commenter, _created = Commenter.objects.get_or_create(token_hash=token_hash(token))
+    return commenter
+
+
+def commenter_cookie_set(response: HttpResponse, token: str) -> None:
+    response.set_signed_cookie(
+        settings.TRIBUNE_COMMENTER_COOKIE,
+        token,
+        salt=_SALT,
+        max_age=settings.TRIBUNE_COMMENTER_COOKIE_AGE,
+        httponly=True,
+        secure=settings.SECURE_COOKIES,
+        samesite="Lax",
+    )

@@ -1,0 +1,75 @@
+"""Comments: what a reader may send, and what is kept of it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tribune.core.errors import InvalidInput, PermissionDenied
+from tribune.core.ids import parse_id
+from tribune.core.text import clean_author, clean_body
+from tribune.threads.models import ModerationMode
+from tribune.threads.services import article_resolve, thread_get_or_create
+
+from .commenters import commenter_get_or_create
+from .models import Comment, Status
+
+
+def comment_submit(
+    *,
+    url: object,
+    author: object,
+    body: object,
+    parent: object = None,
+    title: object = None,
+    commenter_token: str,
+    network_hash: str = "",
+) -> Comment:
+    """Accept a reader's comment into the moderation queue.
+
+    Everything is validated before anything is written: a refusal
+    (``InvalidInput``, ``NotFound``, ``PermissionDenied``) leaves no trace. When
+    this returns, the comment is committed (durable) with status ``pending``,
+    or ``approved`` on a post-moderated thread.
+    """
+    ref = article_resolve(url=url)
+    clean_name = clean_author(author)
+    clean_text = clean_body(body, max_length=ref.site.body_max_length)
+    parent_id = None if parent in (None, "") else parse_id(parent, field="parent")
+    if ref.thread is not None and not ref.thread.is_open:
+        raise PermissionDenied(
+            _("Comments on this article are closed."), field="url", code="thread_closed"
+        )
+    if parent_id is not None:
+        visible_parent = (
+            ref.thread is not None
+            and Comment.objects.filter(
+                pk=parent_id, thread=ref.thread, status=Status.APPROVED
+            ).exists()
+        )
+        if not visible_parent:
+            raise InvalidInput(
+                _("The comment you are replying to does not exist under this article."),
+                field="parent",
+                code="unknown_parent",
+            )
+
+    with transaction.atomic():
+        thread = ref.thread or thread_get_or_create(url=ref.url, title=title)
+        comment = Comment.objects.create(
+            thread=thread,
+            parent_id=parent_id,
+            commenter=commenter_get_or_create(commenter_token),
+            author=clean_name,
+            body=clean_text,
+            language=thread.desk.language,
+            network_hash=network_hash,
+            submitted_at=timezone.now(),
+        )
+        if thread.moderation == ModerationMode.POST:
+            from tribune.moderation.services import comment_decide
+
+            comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
+                                     note="post-moderation: published on arrival")
+    return comment

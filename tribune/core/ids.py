@@ -1,0 +1,22 @@
+"""Ids arriving from outside: numbers within what every database can hold."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from .errors import InvalidInput
+
+ID_MAX = 2**63 - 1
+
+
+def parse_id(value: object, *, field: str) -> int:
+    """``value`` as a positive database id, or :class:`InvalidInput`."""
+    if isinstance(value, bool):
+        raise InvalidInput(_("This must be a number."), field=field)
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise InvalidInput(_("This must be a number."), field=field) from None
+    if not 1 <= number <= ID_MAX:
+        raise InvalidInput(_("This number is out of range."), field=field)
+    return number

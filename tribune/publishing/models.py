@@ -1,0 +1,23 @@
+from django.db import models
+
+from tribune.threads.models import Thread
+
+
+class ThreadRender(models.Model):
+    """A thread's published view, rendered when a moderator decides.
+
+    Readers are served ``payload`` as it is: reading a thread is one lookup by
+    URL, whatever the number of comments (principle 1, "publish, don't query").
+    """
+
+    thread = models.OneToOneField(
+        Thread, on_delete=models.CASCADE, primary_key=True, related_name="render"
+    )
+    url = models.CharField(max_length=1000, unique=True)
+    payload = models.TextField()
+    etag = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"render of {self.url}"

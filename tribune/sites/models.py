@@ -1,0 +1,75 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tribune.core.text import BODY_MAX_DEFAULT
+
+
+class Direction(models.TextChoices):
+    LTR = "ltr", _("left to right")
+    RTL = "rtl", _("right to left")
+
+
+class Desk(models.Model):
+    """A language service of the publisher (Korean, Uyghur, English…)."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=100)
+    language = models.CharField(max_length=16, help_text=_("BCP 47 code, e.g. ko, ug, zh-hans"))
+    direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(direction__in=Direction.values), name="desk_direction_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Site(models.Model):
+    """A publisher's web site; every article URL under its origins may have a thread."""
+
+    name = models.CharField(max_length=200)
+    default_desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="sites")
+    body_max_length = models.PositiveIntegerField(
+        default=BODY_MAX_DEFAULT, validators=[MinValueValidator(1), MaxValueValidator(20000)]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SiteOrigin(models.Model):
+    """An origin (scheme, host, port) whose pages belong to a site."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="origins")
+    origin = models.CharField(max_length=255, unique=True)
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class Clause(models.Model):
+    """A numbered clause of a site's Terms of Use; decisions cite it by number."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="clauses")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=120)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["site", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="clause_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

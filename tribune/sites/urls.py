@@ -1,0 +1,65 @@
+"""URL rules: which article URLs belong to which site.
+
+An article URL is normalised before it names a thread, so that
+``https://News.example.org:443/a#top`` and ``https://news.example.org/a`` are one
+thread, and tracking parameters do not split a discussion.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.utils.translation import gettext as _
+
+from tribune.core.errors import InvalidInput
+
+URL_MAX = 1000
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING_PREFIXES = ("utm_",)
+_TRACKING_NAMES = {"fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "igshid"}
+
+
+def _split(url: object, field: str):
+    if not isinstance(url, str) or not url.strip():
+        raise InvalidInput(_("An article URL is required."), field=field, code="required")
+    url = url.strip()
+    if len(url) > URL_MAX:
+        raise InvalidInput(
+            _("The URL is longer than %(limit)d characters.") % {"limit": URL_MAX}, field=field
+        )
+    if any(ord(char) < 33 or ord(char) == 127 for char in url):
+        raise InvalidInput(_("The URL contains spaces or control characters."), field=field)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise InvalidInput(_("This is not a valid URL."), field=field) from None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise InvalidInput(
+            _("The URL must start with http:// or https:// and name a host."), field=field
+        )
+    if parts.username or parts.password:
+        raise InvalidInput(_("The URL must not contain a user name or password."), field=field)
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    return scheme, netloc, parts
+
+
+def origin_of(url: object, *, field: str = "url") -> str:
+    """The normalised origin (``scheme://host[:port]``) of a URL or origin."""
+    scheme, netloc, _parts = _split(url, field)
+    return f"{scheme}://{netloc}"
+
+
+def normalise_url(url: object, *, field: str = "url") -> str:
+    """The canonical form of an article URL, which names its thread."""
+    scheme, netloc, parts = _split(url, field)
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not key.lower().startswith(_TRACKING_PREFIXES) and key.lower() not in _TRACKING_NAMES
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
