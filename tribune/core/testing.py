@@ -1,0 +1,48 @@
+"""Factories for tests: they build data through the services, as users do."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from tribune.comments.models import Comment
+from tribune.comments.services import comment_submit
+from tribune.moderation.services import comment_decide, moderator_create, token_create
+from tribune.sites.models import Site
+from tribune.sites.services import desk_get_or_create, site_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_site(
+    *, origin: str = "https://news.example.org", desk_code: str = "en", name: str = "Example News"
+) -> Site:
+    return site_create(origins=[origin], name=name, desk=desk_get_or_create(code=desk_code))
+
+
+def make_moderator(
+    *, name: str = "moderator", desk_codes: list[str], admin: bool = False,
+    password: str = PASSWORD,
+) -> AbstractBaseUser:
+    """A moderator with ``.token`` (API) and ``.raw_password`` attached."""
+    user = moderator_create(name=name, password=password, desk_codes=desk_codes, admin=admin)
+    user.token = token_create(name=name)
+    user.raw_password = password
+    return user
+
+
+def make_comment(
+    *, url: str = "https://news.example.org/2026/11/article", author: str = "Reader",
+    body: str = "A comment.", parent: int | None = None, token: str | None = None,
+    title: str | None = None,
+) -> Comment:
+    return comment_submit(
+        url=url, author=author, body=body, parent=parent, title=title,
+        commenter_token=token or secrets.token_urlsafe(16),
+    )
+
+
+def make_published(moderator: AbstractBaseUser | None = None, **kwargs) -> Comment:
+    comment = make_comment(**kwargs)
+    return comment_decide(comment_id=comment.pk, moderator=moderator, action="approve")
