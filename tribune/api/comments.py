@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from tribune.comments.commenters import commenter_cookie_set, commenter_token_for_submission
 from tribune.comments.services import comment_submit
@@ -81,10 +81,10 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     )
     if is_new:
         commenter_cookie_set(response, token)
-    return 202, {
+    return Status(202, {
         "id": comment.pk,
         "status": comment.status,
         "url": comment.thread.url,
         "submitted": comment.submitted_at,
         "message": submitted_message(),
-    }
+    })
