@@ -183,3 +183,7 @@ LOGGING = {
         "tribune": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# A refused form post keeps the reader's text and can be shown inside the
+# publisher's frame (see tribune.reader.views.csrf_failure).
+CSRF_FAILURE_VIEW = "tribune.reader.views.csrf_failure"
