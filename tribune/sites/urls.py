@@ -7,6 +7,8 @@ thread, and tracking parameters do not split a discussion.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
@@ -16,7 +18,26 @@ from tribune.core.errors import InvalidInput
 URL_MAX = 1000
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PREFIXES = ("utm_",)
+_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
 _TRACKING_NAMES = {"fbclid", "gclid", "mc_cid", "mc_eid", "ocid", "igshid"}
+
+
+def _ascii_host(host: str, field: str) -> str:
+    """The host in lower-case ASCII (IDNA for international names), or a refusal:
+    a host is an IP address or dot-separated labels of letters, digits and hyphens."""
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        pass
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        ascii_host = ""
+    if not ascii_host or len(ascii_host) > 253 or not all(
+        _LABEL.fullmatch(label) for label in ascii_host.split(".")
+    ):
+        raise InvalidInput(_("The URL's host name is not valid."), field=field)
+    return ascii_host
 
 
 def _split(url: object, field: str):
@@ -41,7 +62,7 @@ def _split(url: object, field: str):
         )
     if parts.username or parts.password:
         raise InvalidInput(_("The URL must not contain a user name or password."), field=field)
-    host = parts.hostname.lower().rstrip(".")
+    host = _ascii_host(parts.hostname.rstrip("."), field)
     if ":" in host:
         host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"

@@ -15,6 +15,8 @@ from tribune.sites.urls import normalise_url, origin_of
         ("https://news.example.org/a?utm_source=x&p=2&fbclid=y", "https://news.example.org/a?p=2"),
         ("  https://news.example.org/a  ", "https://news.example.org/a"),
         ("https://[::1]:8000/a", "https://[::1]:8000/a"),
+        ("https://뉴스.example.kr/기사", "https://xn--vg1b002a.example.kr/기사"),
+        ("https://127.0.0.1:8000/a", "https://127.0.0.1:8000/a"),
     ],
 )
 def test_normalise_url(given, expected):
@@ -25,7 +27,9 @@ def test_normalise_url(given, expected):
     "bad",
     ["", "news.example.org/a", "ftp://news.example.org/a", "javascript:alert(1)",
      "https://", "https://a b.org/", "https://news.example.org:99999/",
-     "https://u:p@news.example.org/", "https://news.example.org/\x00", None, 5],
+     "https://u:p@news.example.org/", "https://news.example.org/\x00", None, 5,
+     "https://a;b.example/", 'https://a"b.example/', "https://-bad-.example/",
+     "https://a..b.example/", "https://under_score.example/"],
 )
 def test_malformed_urls_are_refused(bad):
     with pytest.raises(InvalidInput):
