@@ -59,22 +59,33 @@ INSTALLED_APPS = [
     "tribune.sites",
     "tribune.threads",
     "tribune.comments",
+    "tribune.accounts",  # before moderation: its `token` command adds revoke and list
     "tribune.moderation",
     "tribune.publishing",
     "tribune.reader",
+    "tribune.embed",
+    "tribune.integrations",
+    "tribune.webhooks",
+    "tribune.notifications",
+    "tribune.importers",
+    "tribune.abuse",
+    "tribune.reliability",
     "tribune.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tribune.embed.cors.SiteCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tribune.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tribune.security.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "tribune.urls"
@@ -121,6 +132,13 @@ AUTH_PASSWORD_VALIDATORS = [
      "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Argon2id first (tribune.accounts.hashers); a password stored with another
+# hasher is re-hashed with Argon2 at its next successful login.
+PASSWORD_HASHERS = [
+    "tribune.accounts.hashers.TribuneArgon2PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -162,11 +180,63 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # "no-referrer" browsers send "Origin: null" and every form post is refused).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Moderators' sessions (tribune.accounts.middleware): ended after 30 minutes
+# without a request and 12 hours after login whatever happens.
+TRIBUNE_SESSION_IDLE = int(os.environ.get("TRIBUNE_SESSION_IDLE", str(30 * 60)))
+TRIBUNE_SESSION_MAX = SESSION_COOKIE_AGE
+# Production (HTTPS): cookies only over HTTPS and, with the __Host- prefix, only
+# for this exact host (no sibling subdomain can plant a session or CSRF cookie);
+# plain HTTP is redirected (not /healthz, which load balancers call); browsers
+# are told to use HTTPS for a year (HSTS). Behind a TLS-terminating proxy listed
+# in TRIBUNE_TRUSTED_PROXIES, its X-Forwarded-Proto says whether the request was
+# HTTPS: the proxy must set it, overwriting what a client sent.
+if SECURE_COOKIES:
+    SESSION_COOKIE_NAME = "__Host-tribune_session"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+SECURE_SSL_REDIRECT = SECURE_COOKIES and os.environ.get("TRIBUNE_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if SECURE_COOKIES and TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("TRIBUNE_HSTS_SECONDS", str(365 * 24 * 60 * 60))) if SECURE_COOKIES else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+# security.W021 asks for HSTS preloading. Only a registrable domain (example.org,
+# not comments.example.org) can be preloaded, and that is the publisher's call for
+# their whole domain, not Tribune's.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Tribune's own knobs.
 TRIBUNE_COMMENTER_COOKIE = "tribune_commenter"
 TRIBUNE_COMMENTER_COOKIE_AGE = 60 * 60 * 24 * 365
 TRIBUNE_NETWORK_KEY_DAYS = 1
+
+# Retention (tribune.privacy.retention, applied by `tribune purge`): a rejected
+# comment's text is removed this many days after the decision; network hashes of
+# comments are cleared this many days after submission.
+TRIBUNE_RETENTION_REJECTED_DAYS = int(os.environ.get("TRIBUNE_RETENTION_REJECTED_DAYS", "30"))
+TRIBUNE_RETENTION_NETWORK_HASH_DAYS = int(
+    os.environ.get("TRIBUNE_RETENTION_NETWORK_HASH_DAYS", "7")
+)
+# Rate limits (tribune.abuse): "HITS/SECONDS" rules per scope and key kind, each
+# overridable as TRIBUNE_RATE_<SCOPE>_<KIND>, e.g. TRIBUNE_RATE_SUBMIT_NETWORK;
+# an empty value switches that limit off. Counters live in the database unless
+# TRIBUNE_RATE_LIMIT_CACHE names a cache shared by every process (e.g. Redis).
+_RATE_DEFAULTS = {
+    "submit": {"commenter": "10/60,60/3600", "network": "60/60,600/3600"},
+    "report": {"commenter": "10/60,60/86400", "network": "60/60,600/86400"},
+}
+TRIBUNE_RATE_LIMITS = {
+    scope: {kind: os.environ.get(f"TRIBUNE_RATE_{scope.upper()}_{kind.upper()}", default)
+            for kind, default in kinds.items()}
+    for scope, kinds in _RATE_DEFAULTS.items()
+}
+TRIBUNE_RATE_LIMIT_CACHE = os.environ.get("TRIBUNE_RATE_LIMIT_CACHE", "")
+# The no-JavaScript form refuses a post sooner than this many seconds after the
+# form was served (a program's speed), or later than TRIBUNE_FORM_MAX_AGE.
+TRIBUNE_FORM_MIN_SECONDS = float(os.environ.get("TRIBUNE_FORM_MIN_SECONDS", "3"))
+TRIBUNE_FORM_MAX_AGE = int(os.environ.get("TRIBUNE_FORM_MAX_AGE", str(60 * 60 * 24)))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -187,3 +257,25 @@ LOGGING = {
 # A refused form post keeps the reader's text and can be shown inside the
 # publisher's frame (see tribune.reader.views.csrf_failure).
 CSRF_FAILURE_VIEW = "tribune.reader.views.csrf_failure"
+
+# E-mail (decision notices to commenters who asked, queue alerts to moderators).
+# EMAIL_HOST set: SMTP with EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS / EMAIL_USE_SSL (1 or 0). Unset: Django's console backend with
+# every recipient redacted, so no commenter's address reaches the server log.
+# TRIBUNE_EMAIL_BACKEND overrides the choice (a dotted backend path).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "1" if EMAIL_HOST else "0") == "1"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tribune@localhost")
+EMAIL_BACKEND = os.environ.get("TRIBUNE_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "tribune.notifications.backends.RedactingConsoleBackend"
+)
+# Outbox senders (webhooks, e-mail): "thread" after each commit, "worker" for
+# `tribune webhook deliver` only, "inline" for tests.
+TRIBUNE_OUTBOX_MODE = os.environ.get("TRIBUNE_OUTBOX_MODE", "thread")
+TRIBUNE_NOTICE_EMAIL_DAYS = 30

@@ -22,7 +22,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", api_not_found),
     path("healthz", healthz, name="healthz"),
+    path("moderate/", include("tribune.accounts.urls")),
     path("moderate/", include("tribune.moderation.urls")),
     path("", include("tribune.reader.urls")),
+    path("", include("tribune.embed.urls")),
     path("", include("tribune.demo.urls")),
 ]

@@ -1,0 +1,69 @@
+"""``tribune token {create,list,revoke}``: moderators' API tokens.
+
+``create`` is the moderation app's command (the token printed as the last line);
+this one, found first because ``tribune.accounts`` comes before
+``tribune.moderation`` in ``INSTALLED_APPS``, adds ``list`` and ``revoke``.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from tribune.accounts.services import token_revoke, tokens_list
+from tribune.core.management import service_errors
+from tribune.moderation.management.commands import token as moderation_token
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+
+class Command(moderation_token.Command):
+    help = "Manage moderators' API tokens: create, list, revoke."
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True,
+                                        metavar="{create,list,revoke}")
+        create = actions.add_parser("create", help="Make an API token for a moderator.")
+        create.add_argument("name", metavar="NAME", help="The moderator's login name.")
+        listing = actions.add_parser(
+            "list", help="List tokens (their visible prefix only) with their state.")
+        listing.add_argument("name", metavar="NAME", nargs="?", default=None,
+                             help="Only this moderator's tokens.")
+        revoke = actions.add_parser(
+            "revoke", help="Revoke a token at once (by its prefix), or all of a moderator's.")
+        which = revoke.add_mutually_exclusive_group(required=True)
+        which.add_argument("prefix", metavar="PREFIX", nargs="?", default=None,
+                           help="The token's first characters (at least 8, e.g. trb_AbCd).")
+        which.add_argument("--all-of", dest="all_of", metavar="NAME", default=None,
+                           help="Every live token of this moderator.")
+
+    def handle(self, *args, action: str, **options):
+        if action == "create":
+            return super().handle(*args, action=action, name=options["name"])
+        if action == "list":
+            return self.list(options["name"])
+        return self.revoke(options["prefix"], options["all_of"])
+
+    def list(self, name: str | None) -> None:
+        with service_errors():
+            tokens = tokens_list(name=name)
+        if not tokens:
+            self.stdout.write("No API tokens.")
+            return
+        self.stdout.write(f"{'PREFIX':<14} {'MODERATOR':<20} {'CREATED':<21} "
+                          f"{'LAST USED':<21} STATE")
+        for t in tokens:
+            state = f"revoked {_when(t.revoked_at)}" if t.revoked_at else "live"
+            self.stdout.write(f"{t.prefix + '…':<14} {t.user:<20} {_when(t.created_at):<21} "
+                              f"{_when(t.last_used_at):<21} {state}")
+
+    def revoke(self, prefix: str | None, all_of: str | None) -> None:
+        if not prefix and not all_of:
+            raise CommandError("Name a token's prefix or --all-of NAME.")
+        with service_errors():
+            count = token_revoke(prefix=prefix, name=all_of)
+        if all_of:
+            self.stdout.write(f"Revoked {count} token(s) of {all_of}.")
+        else:
+            self.stdout.write(f"Revoked token {prefix}….")

@@ -1,0 +1,106 @@
+"""Moderator accounts: second factors, per-site rules, login throttles and the
+account audit trail. No raw address or user agent is ever stored here: the
+network is the keyed, daily-rotated hash of :mod:`tribune.privacy.services`."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tribune.sites.models import Site
+
+
+class TwoFactorDevice(models.Model):
+    """A moderator's TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s).
+
+    ``last_step`` is the last time step accepted, so a code cannot be used twice.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor"
+    )
+    secret = models.CharField(max_length=64)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"authenticator of {self.user}"
+
+
+class SiteSecurity(models.Model):
+    """A site's rules for the accounts of the moderators who work on it."""
+
+    site = models.OneToOneField(Site, on_delete=models.CASCADE, related_name="security")
+    require_two_factor = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"security of {self.site}"
+
+
+class ThrottleScope(models.TextChoices):
+    ACCOUNT = "account", _("account")
+    NETWORK = "network", _("network")
+
+
+class LoginThrottle(models.Model):
+    """Failed logins counted per account (hash of the user name) or per network
+    (keyed network hash); see :mod:`tribune.accounts.throttle`."""
+
+    scope = models.CharField(max_length=8, choices=ThrottleScope.choices)
+    key = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="login_throttle_unique"),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=ThrottleScope.values),
+                name="login_throttle_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:8]}: {self.failures}"
+
+
+class EventKind(models.TextChoices):
+    LOGIN = "login", _("logged in")
+    LOGIN_FAILED = "login_failed", _("failed login (password)")
+    CODE_FAILED = "code_failed", _("failed login (second factor)")
+    THROTTLED = "throttled", _("login refused: too many failures")
+    LOGOUT = "logout", _("logged out")
+    SESSION_EXPIRED = "expired", _("session expired")
+    TWO_FACTOR_ON = "2fa_on", _("authenticator set up")
+    TWO_FACTOR_OFF = "2fa_off", _("authenticator removed")
+    TOKEN_REVOKED = "token_revoked", _("API token revoked")
+
+
+class AccountEvent(models.Model):
+    """The account audit trail: every login, failure, logout and change of
+    credentials. Rows are only ever added.
+
+    ``username`` is what was typed when it names an account, so a password typed
+    into the name field by mistake is not kept; ``network`` is the keyed network
+    hash of the day ('' for the command line).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="account_events",
+    )
+    username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    network = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=EventKind.values), name="account_event_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.username} at {self.created_at:%Y-%m-%d %H:%M}"

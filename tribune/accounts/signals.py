@@ -1,0 +1,33 @@
+"""Session timestamps at login and the audit row at logout, however the login
+or logout happened (the login view, ``Client.force_login``, the logout view)."""
+
+from __future__ import annotations
+
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+
+from .models import EventKind
+
+LOGIN_AT = "accounts_login_at"
+SEEN_AT = "accounts_seen_at"
+
+
+@receiver(user_logged_in, dispatch_uid="tribune.accounts.session_start")
+def session_start(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+
+
+@receiver(user_logged_out, dispatch_uid="tribune.accounts.logout_audit")
+def logout_audit(sender, request, user, **kwargs) -> None:
+    if user is None or getattr(request, "_accounts_expired", False):
+        return
+    from tribune.privacy.services import network_hash
+
+    from .services import account_event_record
+
+    account_event_record(kind=EventKind.LOGOUT, user=user, network=network_hash(request))
