@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PublishingConfig(AppConfig):
     name = "tribune.publishing"
     label = "publishing"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

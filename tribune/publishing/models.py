@@ -17,6 +17,9 @@ class ThreadRender(models.Model):
     payload = models.TextField()
     etag = models.CharField(max_length=64)
     count = models.PositiveIntegerField(default=0)
+    # Goes up by one with every render of the thread, so a render store never
+    # replaces a newer render by an older one (see tribune.publishing.store).
+    version = models.PositiveBigIntegerField(default=0)
     rendered_at = models.DateTimeField()
 
     def __str__(self) -> str:

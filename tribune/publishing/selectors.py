@@ -1,45 +1,140 @@
-"""The reader's read path: one indexed lookup, never a scan of comments."""
+"""The reader's read path: the render store first, the database only on a miss.
+
+In steady state a read costs no query: the render (or the remembered answer for
+a URL that has none) comes from :mod:`tribune.publishing.store`. On a miss the
+``ThreadRender`` row is read — one indexed lookup whatever the number of
+comments — and put back in the store for every process.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
+import threading
 
-from tribune.core.errors import InvalidInput
-from tribune.sites.urls import normalise_url
+from django.utils.translation import gettext as _
+
+from tribune.core.errors import InvalidInput, NotFound, TribuneError
+from tribune.sites.urls import normalise_url, origin_of
 from tribune.threads.services import article_resolve
 
 from .models import ThreadRender
-from .services import thread_summary
+from .services import empty_render, row_render
+from .store import Render, store
+
+NORMALISED_MAX = 50_000
+_normalised: dict[str, str | InvalidInput] = {}
+_normalised_lock = threading.Lock()
 
 
-def published_view(*, url: object) -> tuple[str, str]:
-    """The published view of an article's thread as ``(json_text, etag)``.
+def url_normalised(url: object) -> str:
+    """:func:`normalise_url`, remembered per process (it is a pure function)."""
+    if not isinstance(url, str):
+        return normalise_url(url)
+    known = _normalised.get(url)
+    if known is None:
+        try:
+            known = normalise_url(url)
+        except InvalidInput as error:
+            known = error
+        with _normalised_lock:
+            if len(_normalised) >= NORMALISED_MAX:
+                _normalised.clear()
+            _normalised[url] = known
+    if isinstance(known, InvalidInput):
+        raise InvalidInput(known.message, field=known.field, code=known.code)
+    return known
+
+
+def _refusal(error: TribuneError, url: str) -> TribuneError:
+    """A fresh copy of a remembered refusal, with its message in the language of
+    the request at hand (the words of :func:`site_for_origin`)."""
+    if isinstance(error, NotFound) and error.code == "unknown_site":
+        return NotFound(
+            _("Comments are not enabled for %(origin)s: it is not a registered site.")
+            % {"origin": origin_of(url)},
+            field=error.field, code=error.code,
+        )
+    return type(error)(error.message, field=error.field, code=error.code)
+
+
+def published_render(*, url: object) -> Render:
+    """The published view of an article's thread, as served to readers.
 
     Raises ``InvalidInput``/``NotFound`` like :func:`article_resolve` for URLs
     outside every registered site. A thread not yet created reads as empty.
     """
-    ref = article_resolve(url=url)
-    row = ThreadRender.objects.filter(url=ref.url).values_list("payload", "etag").first()
-    if row is not None:
-        return row
-    payload = json.dumps(
-        {"thread": thread_summary(ref.thread, url=ref.url, count=0), "comments": []},
-        ensure_ascii=False, separators=(",", ":"),
+    normalised = url_normalised(url)
+    renders = store()
+    found = renders.lookup(normalised)
+    if isinstance(found, Render):
+        return found
+    if isinstance(found, TribuneError):
+        raise _refusal(found, normalised)
+
+    epoch = renders.epoch() if renders.enabled else ""
+    try:
+        ref = article_resolve(url=normalised)
+    except NotFound as error:
+        renders.remember_absent(normalised, error, epoch=epoch)
+        raise
+    row = (
+        ThreadRender.objects.filter(url=ref.url)
+        .values_list("payload", "etag", "count", "version")
+        .first()
     )
-    return payload, hashlib.sha256(payload.encode()).hexdigest()[:32]
+    if row is not None:
+        payload, etag, count, version = row
+        language = ref.thread.desk.language if ref.thread is not None else ""
+        render = row_render(payload=payload, etag=etag, count=count, version=version,
+                            language=language, epoch=epoch)
+        renders.save(ref.url, render)
+        return render
+    render = empty_render(ref.thread, url=ref.url, epoch=epoch)
+    if ref.thread is not None:
+        renders.save(ref.url, render)
+    else:
+        renders.remember_absent(ref.url, render, epoch=epoch)
+    return render
+
+
+def published_view(*, url: object) -> tuple[str, str]:
+    """The published view of an article's thread as ``(json_text, etag)``; see
+    :func:`published_render`."""
+    render = published_render(url=url)
+    return render.body.decode(), render.etag
+
+
+_ZERO = object()
 
 
 def published_counts(*, urls: list[str]) -> dict[str, int]:
     """Published comment counts keyed by the URLs as given (0 when unknown)."""
-    normalised: dict[str, str] = {}
+    renders = store()
+    counts: dict[str, int] = {}
+    missing: dict[str, list[str]] = {}
     for url in urls:
         try:
-            normalised[url] = normalise_url(url)
+            normalised = url_normalised(url)
         except InvalidInput:  # a malformed URL simply has no comments
-            normalised[url] = ""
-    counts = dict(
-        ThreadRender.objects.filter(url__in=[u for u in normalised.values() if u])
-        .values_list("url", "count")
-    )
-    return {url: counts.get(norm, 0) for url, norm in normalised.items()}
+            counts[url] = 0
+            continue
+        found = renders.lookup(normalised, kind="count")
+        if isinstance(found, Render):
+            counts[url] = found.count
+        elif found is _ZERO:
+            counts[url] = 0
+        else:
+            missing.setdefault(normalised, []).append(url)
+    if missing:
+        epoch = renders.epoch() if renders.enabled else ""
+        rows = ThreadRender.objects.filter(url__in=list(missing)).values_list(
+            "url", "payload", "etag", "count", "version", "thread__desk__language")
+        for row_url, payload, etag, count, version, language in rows:
+            renders.save(row_url, row_render(payload=payload, etag=etag, count=count,
+                                             version=version, language=language, epoch=epoch))
+            for url in missing.pop(row_url, []):
+                counts[url] = count
+        for normalised, given in missing.items():
+            renders.remember_absent(normalised, _ZERO, epoch=epoch, kind="count")
+            for url in given:
+                counts[url] = 0
+    return {url: counts[url] for url in urls}

@@ -1,16 +1,20 @@
-"""Rendering a thread's published view at decision time."""
+"""Rendering a thread's published view at decision time, and keeping the render
+store (:mod:`tribune.publishing.store`) in step with the database."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 
 from tribune.comments.models import Comment, Status
 from tribune.threads.models import Thread
 
 from .models import ThreadRender
+from .store import Render, store
 
 
 def thread_summary(thread: Thread | None, *, url: str, count: int) -> dict:
@@ -43,14 +47,62 @@ def _public_comment(comment: Comment) -> dict:
     }
 
 
+def render_payload(payload: str) -> tuple[bytes, str]:
+    """A view's JSON text as served, with its ETag (also for views made on the fly)."""
+    body = payload.encode()
+    return body, hashlib.sha256(body).hexdigest()[:32]
+
+
+def empty_render(thread: Thread | None, *, url: str, epoch: str) -> Render:
+    """The view of a thread with nothing published (version 0), or of an article
+    nobody has commented on yet (version -1)."""
+    payload = json.dumps(
+        {"thread": thread_summary(thread, url=url, count=0), "comments": []},
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    body, etag = render_payload(payload)
+    return Render(version=0 if thread is not None else -1, etag=etag, count=0,
+                  language=thread.desk.language if thread is not None else "",
+                  body=body, epoch=epoch)
+
+
+def row_render(*, payload: str, etag: str, count: int, version: int, language: str,
+               epoch: str) -> Render:
+    return Render(version=version, etag=etag, count=count, language=language,
+                  body=payload.encode(), epoch=epoch)
+
+
+def _store_after_commit(url: str, render_fields: dict) -> None:
+    renders = store()
+    if renders.enabled:
+        renders.save(url, Render(**render_fields, epoch=renders.epoch()))
+
+
 def thread_publish(*, thread: Thread) -> ThreadRender:
     """Render and store the thread's published view. Call inside the transaction
-    that changed what is published, so readers never see a half-made decision."""
+    that changed what is published (or after changing the thread itself), so
+    readers never see a half-made decision.
+
+    Renders of one thread are serialised by a lock on the thread's row, so the
+    last one to commit has seen every decision before it; once the transaction
+    commits, the render replaces the previous one in the render store, where
+    every process's next read sees it."""
+    with transaction.atomic():
+        locked = Thread.objects.select_for_update().filter(pk=thread.pk).values_list(
+            "pk", flat=True).first()
+        if locked is None:
+            raise Thread.DoesNotExist(thread.pk)
+        return _thread_render(thread)
+
+
+def _thread_render(thread: Thread) -> ThreadRender:
     comments = [
         _public_comment(c)
-        for c in Comment.objects.filter(thread=thread, status=Status.APPROVED).order_by(
-            "submitted_at", "id"
-        )
+        # A comment its author deleted keeps its status for the record but is no
+        # longer shown (tribune.privacy.retention).
+        for c in Comment.objects.filter(
+            thread=thread, status=Status.APPROVED, erasure__isnull=True
+        ).order_by("submitted_at", "id")
     ]
     # A published comment whose parent is no longer published is shown at the
     # top level rather than lost.
@@ -63,10 +115,50 @@ def thread_publish(*, thread: Thread) -> ThreadRender:
          "comments": comments},
         ensure_ascii=False, separators=(",", ":"),
     )
-    etag = hashlib.sha256(payload.encode()).hexdigest()[:32]
+    _body, etag = render_payload(payload)
+    version = (
+        ThreadRender.objects.filter(thread=thread).values_list("version", flat=True).first()
+        or 0
+    ) + 1
     render, _created = ThreadRender.objects.update_or_create(
         thread=thread,
         defaults={"url": thread.url, "payload": payload, "etag": etag,
-                  "count": len(comments), "rendered_at": timezone.now()},
+                  "count": len(comments), "version": version, "rendered_at": timezone.now()},
     )
+    transaction.on_commit(partial(_store_after_commit, thread.url, {
+        "version": version, "etag": etag, "count": len(comments),
+        "language": thread.desk.language, "body": payload.encode(),
+    }))
     return render
+
+
+def thread_created(*, thread: Thread) -> None:
+    """A new thread's empty view replaces, once committed, what readers were told
+    about its URL before it existed (another desk, no title)."""
+    def put() -> None:
+        renders = store()
+        if renders.enabled:
+            renders.save(thread.url, empty_render(thread, url=thread.url,
+                                                  epoch=renders.epoch()))
+    transaction.on_commit(put)
+
+
+def renders_invalidate() -> None:
+    """Once committed, make every process check renders and remembered answers
+    against the database again (sites, origins or desks changed)."""
+    def bump() -> None:
+        renders = store()
+        if renders.enabled:
+            renders.epoch_bump()
+    transaction.on_commit(bump)
+
+
+def desk_republish(*, desk_id: int) -> int:
+    """Render again every published thread of a desk (its language or direction
+    is part of each render). Returns how many were rendered."""
+    threads = Thread.objects.select_related("desk").filter(desk_id=desk_id, render__isnull=False)
+    done = 0
+    for thread in threads.iterator(chunk_size=500):
+        thread_publish(thread=thread)
+        done += 1
+    return done

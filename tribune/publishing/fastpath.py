@@ -1,0 +1,166 @@
+"""Serving published renders before Django, as WhiteNoise serves static files.
+
+A warm read of ``GET /api/v1/comments?url=…`` or ``GET /api/v1/counts?url=…`` is a
+lookup in the render store (two ``stat()`` calls) and a copy of bytes already in
+memory. Going through Django's middleware, URL resolver and django-ninja for that
+costs about ten times more than the lookup itself, so :class:`PublishedFastPath`
+answers these requests itself when — and only when — it can give exactly the
+answer Django would:
+
+* the request is a ``GET`` for one of the two paths, its host is one
+  of ``ALLOWED_HOSTS``, and its query holds nothing but ``url`` parameters;
+* every URL asked for is in the render store (a render, or a remembered "no
+  comments yet"); a miss, a refusal (unknown site, malformed URL) or anything
+  else goes to Django, which reads the database and fills the store;
+* Django has already answered that path once in this process, and its response
+  headers (security headers added by middleware, ``Vary``…) are copied from that
+  answer, so the two paths cannot drift apart. Should a response ever carry
+  request-dependent headers (cookies, CORS), the fast path stays off.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from tribune.core.errors import InvalidInput
+
+from .http import JSON_TYPE, content_language, etag_matches, json_etag
+from .selectors import _ZERO, url_normalised
+from .store import Render, store
+
+COMMENTS_PATH = "/api/v1/comments"
+COUNTS_PATH = "/api/v1/counts"
+COUNTS_MAX_URLS = 100
+# Set by Django's answer or by the fast path itself, per request.
+_OWN_HEADERS = {"date", "server", "content-length", "etag", "content-language",
+                "content-type"}
+_UNSAFE_HEADERS = ("set-cookie", "access-control-")
+
+
+class PublishedFastPath:
+    """WSGI middleware: published renders from the store, everything else to ``app``."""
+
+    def __init__(self, app):
+        self.app = app
+        self._headers: dict[str, list[tuple[str, str]]] = {}
+        self._hosts: dict[str, bool] = {}
+
+    # --- Django's answer, as a template ---------------------------------------------
+
+    def _through(self, environ, start_response, path: str | None):
+        if path is None or path in self._headers:
+            return self.app(environ, start_response)
+
+        def capture(status, headers, exc_info=None):
+            if status.startswith("200"):
+                self._learn(path, headers)
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, capture)
+
+    def _learn(self, path: str, headers: list[tuple[str, str]]) -> None:
+        names = {name.lower() for name, _value in headers}
+        vary = ",".join(v for n, v in headers if n.lower() == "vary").lower()
+        if any(name.startswith(_UNSAFE_HEADERS) for name in names) or any(
+            part.strip() not in ("", "accept-language") for part in vary.split(",")
+        ):
+            return
+        if path in (COMMENTS_PATH, COUNTS_PATH):
+            self._headers[path] = [(n, v) for n, v in headers if n.lower() not in _OWN_HEADERS]
+
+    # --- Requests -------------------------------------------------------------------
+
+    def _host_allowed(self, environ) -> bool:
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        known = self._hosts.get(host)
+        if known is None:
+            domain, _port = split_domain_port(host)
+            known = bool(domain) and validate_host(domain, settings.ALLOWED_HOSTS)
+            if len(self._hosts) > 1000:
+                self._hosts.clear()
+            self._hosts[host] = known
+        return known
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path != COMMENTS_PATH and path != COUNTS_PATH:
+            return self.app(environ, start_response)
+        method = environ.get("REQUEST_METHOD", "")
+        template = self._headers.get(path)
+        if template is None or method != "GET" or not self._host_allowed(environ):
+            return self._through(environ, start_response, path)
+        try:
+            params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True,
+                               max_num_fields=COUNTS_MAX_URLS + 1)
+        except ValueError:
+            return self._through(environ, start_response, path)
+        if not params or any(key != "url" for key, _value in params):
+            return self._through(environ, start_response, path)
+        urls = [value for _key, value in params]
+        if path == COMMENTS_PATH:
+            answer = self._comments(urls)
+        else:
+            answer = self._counts(urls)
+        if answer is None:
+            return self._through(environ, start_response, path)
+        body, etag, language = answer
+        quoted = f'"{etag}"'
+        headers = list(template)
+        headers.append(("ETag", quoted))
+        headers.append(("Content-Language", content_language(language)))
+        if etag_matches(environ.get("HTTP_IF_NONE_MATCH", ""), quoted):
+            start_response("304 Not Modified", headers)
+            return [b""]
+        headers.append(("Content-Type", JSON_TYPE))
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [body]
+
+    def _comments(self, urls: list[str]) -> tuple[bytes, str, str] | None:
+        if len(urls) != 1:
+            return None
+        try:
+            normalised = url_normalised(urls[0])
+        except InvalidInput:
+            return None
+        found = store().lookup(normalised)
+        if not isinstance(found, Render):
+            return None
+        return found.body, found.etag, found.language
+
+    def _counts(self, urls: list[str]) -> tuple[bytes, str, str] | None:
+        if len(urls) > COUNTS_MAX_URLS:
+            return None
+        renders = store()
+        counts: dict[str, int] = {}
+        for url in urls:
+            try:
+                normalised = url_normalised(url)
+            except InvalidInput:
+                counts[url] = 0
+                continue
+            found = renders.lookup(normalised, kind="count")
+            if isinstance(found, Render):
+                counts[url] = found.count
+            elif found is _ZERO:
+                counts[url] = 0
+            else:
+                return None
+        body = json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode()
+        return body, json_etag(body), ""
+
+
+def __getattr__(name: str):
+    """``tribune.publishing.fastpath:application`` for WSGI servers: Tribune's
+    WSGI application behind the fast path."""
+    if name == "application":
+        from tribune.wsgi import application as django_application
+
+        app = PublishedFastPath(django_application)
+        globals()["application"] = app
+        return app
+    raise AttributeError(name)

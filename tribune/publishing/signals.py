@@ -1,0 +1,52 @@
+"""Keeping the render store true when something a render depends on changes
+outside a decision.
+
+Decisions re-render through :func:`~tribune.publishing.services.thread_publish`
+explicitly. These receivers cover the rest, whichever code path saves the rows:
+a new thread (its empty view replaces "no thread yet"), a deleted thread, and
+sites, origins and desks (which decide whether a URL has comments at all, and
+the language and direction every render states).
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+
+from tribune.sites.models import Desk, Site, SiteOrigin
+from tribune.threads.models import Thread
+
+from . import services
+
+
+def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        services.thread_created(thread=instance)
+
+
+def _thread_deleted(sender, instance: Thread, **kwargs) -> None:
+    services.renders_invalidate()
+
+
+def _site_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        services.renders_invalidate()
+
+
+def _desk_saved(sender, instance: Desk, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    if not created:
+        services.desk_republish(desk_id=instance.pk)
+    services.renders_invalidate()
+
+
+def connect() -> None:
+    post_save.connect(_thread_saved, sender=Thread, dispatch_uid="publishing.thread_saved")
+    post_delete.connect(_thread_deleted, sender=Thread, dispatch_uid="publishing.thread_deleted")
+    for model in (Site, SiteOrigin):
+        post_save.connect(_site_changed, sender=model,
+                          dispatch_uid=f"publishing.{model.__name__}_saved")
+        post_delete.connect(_site_changed, sender=model,
+                            dispatch_uid=f"publishing.{model.__name__}_deleted")
+    post_save.connect(_desk_saved, sender=Desk, dispatch_uid="publishing.desk_saved")
+    post_delete.connect(_site_changed, sender=Desk, dispatch_uid="publishing.desk_deleted")
