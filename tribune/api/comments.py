@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from tribune.comments.commenters import commenter_cookie_set, commenter_token_for_submission
+from tribune.comments.commenters import (
+    commenter_cookie_set,
+    commenter_token_for_submission,
+    commenter_token_signed,
+)
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
+from tribune.embed.origins import origin_check_for_article
+from tribune.integrations.services import thread_first_use
 from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_counts, published_view
 
+from .pages import published_page
 from .schemas import ErrorOut, SubmitIn, SubmitOut, ThreadCommentsOut
 
 router = Router(tags=["comments"])
@@ -44,10 +52,16 @@ def etag_response(request: HttpRequest, body: str, etag: str) -> HttpResponse:
     response={200: ThreadCommentsOut, 400: ErrorOut, 404: ErrorOut},
     summary="Published comments of an article",
 )
-def thread_comments(request: HttpRequest, url: str):
+def thread_comments(request: HttpRequest, url: str, limit: int | None = None,
+                    cursor: str | None = None, since: str | None = None):
     """Published comments only, oldest first; replies name their ``parent``.
-    Answers ``304`` to a matching ``If-None-Match``."""
+    Answers ``304`` to a matching ``If-None-Match``. With ``limit``, ``cursor``
+    (a page's ``page.next``) or ``since`` (ISO 8601: published after it), the
+    answer is one page and carries ``page``; without them, the whole thread."""
     body, etag = published_view(url=url)
+    if limit is not None or cursor or since:
+        body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
+                                    since=since)
     return etag_response(request, body, etag)
 
 
@@ -69,16 +83,20 @@ def counts(request: HttpRequest, url: Query[list[str]]):
 def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     """Accepted comments wait for a moderator (``202``, status ``pending``); they are
     durably stored before this answers."""
+    origin_check_for_article(request, url=payload.url)
     token, is_new = commenter_token_for_submission(request)
-    comment = comment_submit(
-        url=payload.url,
-        author=payload.author,
-        body=payload.body,
-        parent=payload.parent,
-        title=payload.title,
-        commenter_token=token,
-        network_hash=network_hash(request),
-    )
+    # One transaction: a refused comment leaves no thread behind either.
+    with transaction.atomic():
+        thread_first_use(url=payload.url, title=payload.title, desk=payload.desk)
+        comment = comment_submit(
+            url=payload.url,
+            author=payload.author,
+            body=payload.body,
+            parent=payload.parent,
+            title=payload.title,
+            commenter_token=token,
+            network_hash=network_hash(request),
+        )
     if is_new:
         commenter_cookie_set(response, token)
     return Status(202, {
@@ -87,4 +105,5 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
         "url": comment.thread.url,
         "submitted": comment.submitted_at,
         "message": submitted_message(),
+        "commenter_token": commenter_token_signed(token) if is_new else None,
     })

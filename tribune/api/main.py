@@ -13,6 +13,7 @@ from tribune import __version__
 from . import errors
 from .comments import router as comments_router
 from .moderation import router as moderation_router
+from .threads import router as threads_router
 
 
 class JsonOnlyParser(Parser):
@@ -49,3 +50,4 @@ def not_found(request, exc):
 
 api.add_router("/", comments_router)
 api.add_router("/moderation/", moderation_router)
+api.add_router("/", threads_router)

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput
+from tribune.integrations.services import integration_authenticate
 from tribune.moderation.selectors import QUEUE_PAGE, queue_count, queue_page
 from tribune.moderation.services import comment_decide, token_authenticate
 
@@ -17,7 +18,7 @@ from .schemas import DecisionIn, ErrorOut, QueueCommentOut, QueueOut
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        return token_authenticate(token)
+        return token_authenticate(token) or integration_authenticate(request, token)
 
 
 router = Router(tags=["moderation"], auth=TokenAuth())

@@ -29,6 +29,9 @@ class SubmitIn(Schema):
     body: str = Field(description="Plain text, 1–3,000 characters by default.")
     parent: int | None = Field(default=None, description="Id of a published comment to reply to.")
     title: str | None = Field(default=None, description="The article's title, used on first use.")
+    desk: str | None = Field(
+        default=None, description="Code of the desk for a thread created by this comment."
+    )
 
 
 class SubmitOut(Schema):
@@ -37,6 +40,12 @@ class SubmitOut(Schema):
     url: str
     submitted: dt.datetime
     message: str
+    commenter_token: str | None = Field(
+        default=None,
+        description="Only when this submission made a new commenter: the value of the "
+        "commenter cookie, for clients whose browser blocks third-party cookies. Send it "
+        "back in the X-Tribune-Commenter header.",
+    )
 
 
 class ThreadOut(Schema):
@@ -61,9 +70,30 @@ class PublicCommentOut(Schema):
     edit_clause: int | None
 
 
+class PageOut(Schema):
+    limit: int = Field(examples=[50])
+    total: int = Field(description="Comments matching `since` (all of them without it).")
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end.")
+
+
 class ThreadCommentsOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{
+            "thread": {"url": "https://news.example.org/2026/11/story",
+                       "title": "Floods in the north", "desk": "en", "language": "en",
+                       "direction": "ltr", "open": True, "moderation": "pre", "count": 1},
+            "comments": [{"id": 41, "parent": None, "author": "Mina",
+                          "body": "Thank you for this report.",
+                          "created": "2026-11-29T08:12:00+00:00",
+                          "published": "2026-11-29T08:30:00+00:00",
+                          "edited": False, "edit_clause": None}],
+        }]}
+    )
     thread: ThreadOut
     comments: list[PublicCommentOut]
+    page: PageOut | None = Field(
+        default=None, description="Only when `limit`, `cursor` or `since` is given."
+    )
 
 
 class QueueCommentOut(Schema):
@@ -104,3 +134,40 @@ class DecisionIn(Schema):
     body: str | None = Field(default=None, description="The new text (edit only).")
     clause: int | None = Field(default=None, description="Clause number (reject and edit).")
     note: str | None = Field(default=None, description="Internal note for the audit trail.")
+
+
+class ThreadIn(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [
+            {"url": "https://news.example.org/2026/11/story", "title": "Floods in the north",
+             "desk": "en"},
+            {"url": "https://news.example.org/2026/11/story", "open": False},
+            {"url": "https://news.example.org/2026/11/story", "moderation": "post"},
+        ]}
+    )
+    url: str = Field(description="The article's URL, under a registered site.")
+    title: str | None = Field(default=None, description="The article's title (plain text).")
+    desk: str | None = Field(default=None, description="Code of the desk that moderates it.")
+    open: bool | None = Field(default=None, description="false closes the thread to comments.")
+    moderation: str | None = Field(
+        default=None, description="pre (nothing published before approval) or post."
+    )
+
+
+class ThreadSavedOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [
+            {"url": "https://news.example.org/2026/11/story", "title": "Floods in the north",
+             "desk": "en", "language": "en", "direction": "ltr", "open": True,
+             "moderation": "pre", "count": 12, "created": False},
+        ]}
+    )
+    url: str
+    title: str
+    desk: str
+    language: str
+    direction: str
+    open: bool
+    moderation: str
+    count: int = Field(description="Published comments.")
+    created: bool = Field(description="True when this call created the thread.")

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 
 from .models import Commenter
@@ -17,8 +18,29 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# The embedded widget keeps the signed value where third-party cookies are
+# blocked and sends it back in this header (see tribune.embed).
+COMMENTER_HEADER = "X-Tribune-Commenter"
+
+
+def _signer() -> signing.Signer:
+    return signing.get_cookie_signer(salt=settings.TRIBUNE_COMMENTER_COOKIE + _SALT)
+
+
+def commenter_token_signed(token: str) -> str:
+    """The signed value of a token, as the cookie and the header carry it."""
+    return _signer().sign(token)
+
+
 def commenter_token(request: HttpRequest) -> str | None:
-    """The reader's token from their signed cookie, or None (absent or tampered)."""
+    """The reader's token from the ``X-Tribune-Commenter`` header or else their
+    signed cookie, or None (absent or tampered)."""
+    header = request.headers.get(COMMENTER_HEADER, "")
+    if header and len(header) <= 200:
+        try:
+            return _signer().unsign(header, max_age=settings.TRIBUNE_COMMENTER_COOKIE_AGE)
+        except signing.BadSignature:
+            pass
     return request.get_signed_cookie(
         settings.TRIBUNE_COMMENTER_COOKIE, default=None, salt=_SALT
     )

@@ -1,0 +1,129 @@
+"""The widget: ``/embed.js``, its stylesheet, and the configuration it reads
+for an article (the desk's language, direction and interface strings).
+
+The script and stylesheet are files of this app, served with a validator and
+gzipped when the browser accepts it; nothing is fetched from anywhere else.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_http_methods
+
+from tribune.core.errors import TribuneError
+from tribune.core.text import NAME_MAX
+from tribune.sites.models import Clause, Desk
+from tribune.threads.services import article_resolve
+
+from .strings import widget_strings
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+ASSET_CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400"
+CONFIG_CACHE_CONTROL = "public, max-age=300"
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    gzipped: bytes
+    etag: str
+    content_type: str
+
+
+def _asset(name: str, content_type: str) -> Asset:
+    body = (ASSETS / name).read_bytes()
+    return Asset(
+        body=body,
+        gzipped=gzip.compress(body, compresslevel=9, mtime=0),
+        etag=hashlib.sha256(body).hexdigest()[:32],
+        content_type=content_type,
+    )
+
+
+_ASSETS = {
+    "embed.js": _asset("embed.js", "text/javascript; charset=utf-8"),
+    "embed.css": _asset("embed.css", "text/css; charset=utf-8"),
+}
+
+
+def _serve(request: HttpRequest, asset: Asset) -> HttpResponse:
+    quoted = f'"{asset.etag}"'
+    if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(asset.gzipped, content_type=asset.content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(asset.body, content_type=asset.content_type)
+    response["ETag"] = quoted
+    response["Cache-Control"] = ASSET_CACHE_CONTROL
+    # Any page may load the widget (a page with COEP too); what it may then
+    # read is decided by CORS on the API.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def script(request: HttpRequest) -> HttpResponse:
+    return _serve(request, _ASSETS["embed.js"])
+
+
+@require_http_methods(["GET", "HEAD"])
+def stylesheet(request: HttpRequest) -> HttpResponse:
+    return _serve(request, _ASSETS["embed.css"])
+
+
+def _error(error: TribuneError) -> JsonResponse:
+    detail = {"code": error.code, "message": error.message}
+    if error.field:
+        detail["field"] = error.field
+    return JsonResponse({"error": detail}, status=error.status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def config(request: HttpRequest) -> JsonResponse:
+    """What the widget needs besides the comments: the language, direction and
+    strings of the article's desk (the thread's, else ``?desk=``, else the site's
+    default), the site's name, clause titles, limits and links."""
+    try:
+        ref = article_resolve(url=request.GET.get("url", ""))
+    except TribuneError as error:
+        return _error(error)
+    if ref.thread is not None:
+        desk = ref.thread.desk
+    else:
+        code = request.GET.get("desk", "").strip().lower()[:32]
+        desk = (Desk.objects.filter(code=code).first() if code else None) or ref.site.default_desk
+    base = request.build_absolute_uri("/").rstrip("/")
+    query = urlencode({"url": ref.url})
+    with translation.override(desk.language):
+        data = {
+            "url": ref.url,
+            "desk": desk.code,
+            "lang": desk.language,
+            "dir": desk.direction,
+            "site": ref.site.name,
+            "page": f"{base}{reverse('reader:thread')}?{query}",
+            "terms": f"{base}{reverse('reader:terms', args=[ref.site.pk])}?{query}",
+            "limits": {"author": NAME_MAX, "body": ref.site.body_max_length},
+            "clauses": {
+                str(number): translation.gettext(title)
+                for number, title in Clause.objects.filter(site=ref.site)
+                .order_by("number").values_list("number", "title")
+            },
+            "strings": widget_strings(),
+        }
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = CONFIG_CACHE_CONTROL
+    response["Content-Language"] = desk.language
+    return response
