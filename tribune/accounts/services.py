@@ -44,10 +44,9 @@ def account_event_record(
     ``username`` is kept only when it names an existing account, so that a
     password typed into the name field is not written down.
     """
-    if user is not None:
-        username = user.get_username()
-    elif username and not get_user_model().objects.filter(username=username).exists():
-        username = ""
+    if user is None and username:
+        user = get_user_model().objects.filter(username=username).first()
+    username = user.get_username() if user is not None else ""
     return AccountEvent.objects.create(
         user=user, username=username[:150], kind=EventKind(kind), network=network[:64],
         detail=detail[:200], created_at=timezone.now(),

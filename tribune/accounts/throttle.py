@@ -68,10 +68,10 @@ def account_key(username: str) -> str:
 def delay_for(scope: str, failures: int) -> int:
     """Seconds a key must wait after its last failure (0: may try now)."""
     over = failures - free_failures()
-    if over < 0:
+    if over <= 0:
         return 0
     # 2**over grows past any cap quickly; min() keeps the exponent small.
-    return min(base_delay() * 2 ** min(over, 40), cap(scope))
+    return min(base_delay() * 2 ** min(over - 1, 40), cap(scope))
 
 
 @dataclass(frozen=True)
