@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
@@ -17,16 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import Conflict, InvalidInput, NotFound
+from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_body, clean_text
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import clause_get
 
-from .models import Action, ApiToken, Decision, DeskAssignment
+from .models import Action, ApiToken, Decision, DeskAssignment, Report, Resolution, Role
 
 NOTE_MAX = 1000
+BULK_MAX = 200
 TOKEN_PREFIX = "trb_"  # noqa: S105 - a visible prefix, not a secret
 
 _STATUS_AFTER = {
@@ -36,11 +40,49 @@ _STATUS_AFTER = {
 }
 
 
+def undo_window() -> timedelta:
+    """How long a moderator may take back their last decision
+    (``TRIBUNE_UNDO_SECONDS``, 5 minutes by default)."""
+    return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
+
+
 def moderator_desk_ids(user: AbstractBaseUser) -> set[int] | None:
     """The desks a moderator may see and decide; ``None`` means every desk."""
     if user.is_superuser:
         return None
+    if not user.is_active:
+        return set()
     return set(DeskAssignment.objects.filter(user=user).values_list("desk_id", flat=True))
+
+
+def editor_desk_ids(user: AbstractBaseUser) -> set[int] | None:
+    """The desks whose article settings and bans the user manages (desk editor);
+    ``None`` means every desk (administrator)."""
+    if user.is_superuser:
+        return None
+    if not user.is_active:
+        return set()
+    return set(
+        DeskAssignment.objects.filter(user=user, role=Role.EDITOR).values_list(
+            "desk_id", flat=True
+        )
+    )
+
+
+def can_edit_desk(user: AbstractBaseUser, desk_id: int) -> bool:
+    desks = editor_desk_ids(user)
+    return desks is None or desk_id in desks
+
+
+def can_see_desk(user: AbstractBaseUser, desk_id: int) -> bool:
+    desks = moderator_desk_ids(user)
+    return desks is None or desk_id in desks
+
+
+def is_editor(user: AbstractBaseUser) -> bool:
+    """Whether the user edits at least one desk (or is an administrator)."""
+    desks = editor_desk_ids(user)
+    return desks is None or bool(desks)
 
 
 def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
@@ -57,8 +99,9 @@ def comment_decide(
     clause: object = None,
     body: object = None,
     note: object = "",
+    expected_status: object = None,
 ) -> Comment:
-    """Approve, reject or edit a comment; the only way a comment's status changes.
+    """Approve, reject, edit or undo; the only way a comment's status changes.
 
     ``moderator`` None is Tribune itself (post-moderation). A moderator may only
     decide comments of their desks; another desk's comment is ``NotFound``, so its
@@ -66,9 +109,24 @@ def comment_decide(
     Terms of Use; an edit keeps the reader's original in ``body``. On return the
     decision, its audit row and the thread's new published view are committed
     together.
+
+    ``undo`` takes back the moderator's own latest decision on the comment, if it
+    is the comment's latest and younger than :func:`undo_window`: a new decision
+    restores the status, text and clause from before (rows are never deleted).
+    A rejection resolves the comment's open reader reports as removed.
+
+    ``expected_status`` (e.g. "pending"), when given, is checked under the row
+    lock: if another decision changed the status first, this one is refused with
+    ``Conflict`` (code ``status_changed``) and nothing is written, so of several
+    moderators deciding one comment at once exactly one wins.
     """
+    if expected_status not in (None, "") and expected_status not in Status.values:
+        raise InvalidInput(_("The expected status must be pending, approved or rejected."),
+                           field="expected_status")
     if action not in Action.values:
-        raise InvalidInput(_("The action must be approve, reject or edit."), field="action")
+        raise InvalidInput(
+            _("The action must be approve, reject, edit or undo."), field="action"
+        )
     action = Action(action)
     clean_note = ""
     if note not in (None, ""):
@@ -90,6 +148,17 @@ def comment_decide(
             and comment.thread.desk_id not in desks
         ):
             raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+        if expected_status not in (None, "") and comment.status != expected_status:
+            raise Conflict(
+                _("Someone else decided this comment first: it is now %(status)s. "
+                  "Reload it to see their decision.") % {"status": Status(comment.status).label},
+                code="status_changed",
+            )
+
+        if action == Action.UNDO:
+            if clause not in (None, ""):
+                raise InvalidInput(_("An undo cites no clause."), field="clause")
+            return _undo(comment=comment, moderator=moderator, note=clean_note)
 
         site = comment.thread.site
         cited = None
@@ -106,6 +175,7 @@ def comment_decide(
             cited = clause_get(site=site, number=clause)
 
         before_status, before_body = comment.status, comment.published_body
+        before_clause = comment.decision_clause
         if action == Action.EDIT:
             new_body = clean_body(body, max_length=site.body_max_length)
             if new_body == before_body:
@@ -139,21 +209,178 @@ def comment_decide(
             clause=cited.number if cited else None,
             clause_title=cited.title if cited else "",
             note=clean_note,
+            clause_before=before_clause,
             status_before=before_status,
             status_after=comment.status,
             body_before=before_body,
             body_after=comment.published_body,
             created_at=now,
         )
+        if comment.status == Status.REJECTED:
+            Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
+                resolved_at=now, resolved_by=moderator, resolution=Resolution.REMOVED
+            )
         if Status.APPROVED in (before_status, comment.status):
             thread_publish(thread=comment.thread)
+        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
+
+        comment_event(event=action, comment=comment)
     return comment
 
 
+def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) -> Comment:
+    """Within comment_decide's transaction, with the comment locked."""
+    refusal = _("Only your own latest decision on a comment can be undone, "
+                "within %(minutes)s minutes.") % {
+        "minutes": max(1, int(undo_window().total_seconds() // 60))}
+    if moderator is None:
+        raise Conflict(refusal, code="undo_unavailable")
+    decisions = Decision.objects.filter(comment=comment).order_by("-created_at", "-id")
+    last = decisions.first()
+    now = timezone.now()
+    if (
+        last is None
+        or last.moderator_id != moderator.pk
+        or last.action == Action.UNDO
+        or now - last.created_at > undo_window()
+        or last.status_after != comment.status
+    ):
+        raise Conflict(refusal, code="undo_unavailable")
+    previous = decisions.exclude(pk=last.pk).first()
+    before_status, before_body = comment.status, comment.published_body
+    comment.status = last.status_before
+    comment.edited_body = last.body_before if last.body_before != comment.body else None
+    comment.decision_clause = last.clause_before
+    comment.decided_at = previous.created_at if previous else None
+    if comment.status == Status.APPROVED:
+        comment.published_at = comment.published_at or (previous.created_at if previous else now)
+    else:
+        comment.published_at = None
+    comment.save(update_fields=[
+        "status", "edited_body", "decision_clause", "decided_at", "published_at",
+    ])
+    Decision.objects.create(
+        comment=comment,
+        moderator=moderator,
+        action=Action.UNDO,
+        undoes=last,
+        note=note,
+        clause_before=last.clause,
+        status_before=before_status,
+        status_after=comment.status,
+        body_before=before_body,
+        body_after=comment.published_body,
+        created_at=now,
+    )
+    if last.action == Action.REJECT:
+        # The reports the rejection resolved are open again.
+        Report.objects.filter(
+            comment=comment, resolution=Resolution.REMOVED, resolved_at=last.created_at
+        ).update(resolved_at=None, resolved_by=None, resolution="")
+    if Status.APPROVED in (before_status, comment.status):
+        thread_publish(thread=comment.thread)
+    return comment
+
+
+def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
+    """The moderator's latest decision if they may still undo it, else None."""
+    last = (
+        Decision.objects.filter(moderator=moderator)
+        .select_related("comment")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is None or last.action == Action.UNDO:
+        return None
+    if timezone.now() - last.created_at > undo_window():
+        return None
+    latest_on_comment = (
+        Decision.objects.filter(comment_id=last.comment_id)
+        .order_by("-created_at", "-id").values_list("pk", flat=True).first()
+    )
+    return last if latest_on_comment == last.pk else None
+
+
+def decision_undo_last(*, moderator: AbstractBaseUser) -> Comment:
+    """Take back the moderator's own latest decision (see ``comment_decide``)."""
+    last = decision_undoable(moderator=moderator)
+    if last is None:
+        raise Conflict(
+            _("There is no recent decision of yours to undo."), code="undo_unavailable"
+        )
+    return comment_decide(comment_id=last.comment_id, moderator=moderator, action=Action.UNDO)
+
+
+@dataclass
+class BulkOutcome:
+    """What a bulk decision did: the comments decided, and each refusal by id."""
+
+    decided: list[Comment] = field(default_factory=list)
+    refused: dict[int, str] = field(default_factory=dict)
+
+
+def comments_decide_bulk(
+    *, comment_ids: object, moderator: AbstractBaseUser, action: object,
+    clause: object = None, note: object = "",
+) -> BulkOutcome:
+    """Approve or reject several comments at once (at most :data:`BULK_MAX`).
+
+    Each comment is decided by :func:`comment_decide` in its own transaction, so
+    one refusal (decided meanwhile, another desk's) does not hold up the rest;
+    the refusals are returned by comment id with their message.
+    """
+    if action not in (Action.APPROVE, Action.REJECT):
+        raise InvalidInput(
+            _("Several comments can only be approved or rejected together."), field="action"
+        )
+    if not isinstance(comment_ids, list | tuple) or not comment_ids:
+        raise InvalidInput(_("Select at least one comment."), field="ids")
+    if len(comment_ids) > BULK_MAX:
+        raise InvalidInput(
+            _("Select at most %(max)s comments at a time.") % {"max": BULK_MAX}, field="ids"
+        )
+    ids = list(dict.fromkeys(parse_id(i, field="ids") for i in comment_ids))
+    if action == Action.REJECT and clause in (None, ""):
+        raise InvalidInput(
+            _("Choose the clause of the Terms of Use this decision rests on."),
+            field="clause", code="clause_required",
+        )
+    outcome = BulkOutcome()
+    for comment_id in ids:
+        try:
+            outcome.decided.append(comment_decide(
+                comment_id=comment_id, moderator=moderator, action=action,
+                clause=clause, note=note,
+            ))
+        except (InvalidInput, NotFound, Conflict) as error:
+            outcome.refused[comment_id] = error.message
+    return outcome
+
+
+def reports_keep(*, comment_id: object, moderator: AbstractBaseUser) -> int:
+    """Keep a reported comment: its open reports are resolved as kept (by whom,
+    when). Returns how many reports were resolved; another desk's comment is
+    ``NotFound``."""
+    comment_id = parse_id(comment_id, field="id")
+    comment = comments_visible_to(moderator).filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    resolved = Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator, resolution=Resolution.KEPT
+    )
+    if not resolved:
+        raise Conflict(_("This comment has no open report."), code="no_report")
+    return resolved
+
+
 def moderator_create(
-    *, name: str, password: str, desk_codes: list[str], admin: bool = False
+    *, name: str, password: str, desk_codes: list[str], admin: bool = False,
+    role: str = Role.MODERATOR,
 ) -> AbstractBaseUser:
-    """Create a moderator of the given desks (an administrator sees every desk)."""
+    """Create a moderator of the given desks (an administrator sees every desk);
+    ``role`` is their role on each of them (moderator or desk editor)."""
+    if role not in Role.values:
+        raise InvalidInput(_("The role must be moderator or editor."), field="role")
     User = get_user_model()
     name = (name or "").strip()
     if not name or len(name) > 150:
@@ -178,7 +405,50 @@ def moderator_create(
     with transaction.atomic():
         user.set_password(password)
         user.save()
-        DeskAssignment.objects.bulk_create(DeskAssignment(user=user, desk=d) for d in desks)
+        DeskAssignment.objects.bulk_create(
+            DeskAssignment(user=user, desk=d, role=role) for d in desks
+        )
+    return user
+
+
+def moderator_update(
+    *, actor: AbstractBaseUser, user_id: object, desk_roles: dict[str, str],
+    admin: bool, active: bool,
+) -> AbstractBaseUser:
+    """An administrator sets a moderator's desks and roles (``{desk code: role}``),
+    whether they are an administrator, and whether their account is active.
+    An administrator cannot take away their own administration or account."""
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only an administrator manages moderators."))
+    user_id = parse_id(user_id, field="id")
+    user = get_user_model().objects.filter(pk=user_id, is_staff=True).first()
+    if user is None:
+        raise NotFound(_("There is no moderator %(id)s.") % {"id": user_id})
+    if user.pk == actor.pk and (not admin or not active):
+        raise InvalidInput(
+            _("You cannot remove your own administrator role or account."), field="admin"
+        )
+    codes = {code.lower(): r for code, r in desk_roles.items()}
+    if any(r not in Role.values for r in codes.values()):
+        raise InvalidInput(_("The role must be moderator or editor."), field="role")
+    desks = {d.code: d for d in Desk.objects.filter(code__in=codes)}
+    missing = sorted(set(codes) - set(desks))
+    if missing:
+        raise InvalidInput(
+            _("There is no desk %(codes)s.") % {"codes": ", ".join(missing)}, field="desk"
+        )
+    if not desks and not admin:
+        raise InvalidInput(
+            _("A moderator needs at least one desk, or to be an administrator."), field="desk"
+        )
+    with transaction.atomic():
+        user.is_superuser = admin
+        user.is_active = active
+        user.save(update_fields=["is_superuser", "is_active"])
+        DeskAssignment.objects.filter(user=user).delete()
+        DeskAssignment.objects.bulk_create(
+            DeskAssignment(user=user, desk=desk, role=codes[code]) for code, desk in desks.items()
+        )
     return user
 
 

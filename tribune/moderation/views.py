@@ -11,7 +11,7 @@ card and what the moderator typed kept, under the refusal's own status (400, 404
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import wraps
 
 from django.contrib import messages
@@ -23,35 +23,61 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import TribuneError
-from tribune.sites.models import Clause
+from tribune.sites.models import Clause, Desk
 
-from .forms import DecisionForm, ModeratorLoginForm, QueueFilterForm
-from .models import Action, Decision
+from .diff import word_diff
+from .forms import (
+    BulkForm,
+    DecisionForm,
+    ModeratorLoginForm,
+    QueueFilterForm,
+    filter_query,
+)
+from .models import Action, Decision, Report
 from .selectors import (
+    ALL,
+    QUEUE_ORDERS,
     QUEUE_PAGE,
+    REPORTED,
+    SEARCH_DAYS,
+    CommenterHistory,
+    QueueFilter,
     clauses_for_sites,
+    commenter_histories,
     decisions_latest,
     moderator_desks,
     queue_counts,
     queue_page,
+    reports_open,
 )
-from .services import NOTE_MAX, comment_decide
+from .services import (
+    NOTE_MAX,
+    comment_decide,
+    comments_decide_bulk,
+    decision_undo_last,
+    decision_undoable,
+    editor_desk_ids,
+    reports_keep,
+    undo_window,
+)
 
 TABS = (
     (Status.PENDING, gettext_lazy("Pending")),
+    (REPORTED, gettext_lazy("Reported")),
     (Status.APPROVED, gettext_lazy("Approved")),
     (Status.REJECTED, gettext_lazy("Rejected")),
+    (ALL, gettext_lazy("All")),
 )
 
 # The decisions that make sense for a comment in each status (the service
 # refuses approving what is published and rejecting what is rejected).
-ACTIONS_BY_STATUS = {
+ACTIONS_BY_STATUS: dict[str, tuple[str, ...]] = {
     Status.PENDING: (Action.APPROVE, Action.REJECT, Action.EDIT),
     Status.APPROVED: (Action.REJECT, Action.EDIT),
     Status.REJECTED: (Action.APPROVE, Action.EDIT),
@@ -108,11 +134,9 @@ class LogoutView(auth_views.LogoutView):
     """POST only (Django's rule): a link or an image cannot log a moderator out."""
 
 
-def queue_url(status: str, after: int | None = None) -> str:
-    query = {"status": status}
-    if after is not None:
-        query["after"] = after
-    return f"{reverse('moderation:queue')}?{urlencode(query)}"
+def queue_url(status: str | QueueFilter, after: int | None = None) -> str:
+    filters = status if isinstance(status, QueueFilter) else QueueFilter(status=status)
+    return f"{reverse('moderation:queue')}?{urlencode(filter_query(filters, after))}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,16 @@ class Card:
     error: str = ""
     # Which folded form to show open: "reject", "edit" or "".
     open: str = ""
+    reports: list[Report] = field(default_factory=list)
+    history: CommenterHistory | None = None
+    # The edit as a word diff: [(op, text)], op in "=", "-", "+".
+    diff: list[tuple[str, str]] = field(default_factory=list)
+    can_edit_desk: bool = False
+    # The queue narrowed to this comment's article.
+    article_url: str = ""
+    # Triage (and others) may hang more on a card; the card template shows
+    # "moderation/_card_extra.html" for each card.
+    extra: dict = field(default_factory=dict)
 
 
 def clause_label(clause: Clause) -> str:
@@ -164,6 +198,8 @@ def make_card(
         card.clause_label = labels.get(
             str(comment.decision_clause), str(comment.decision_clause)
         )
+    if comment.is_edited:
+        card.diff = word_diff(comment.body, comment.edited_body)
     if refusal is not None and refusal.comment_id == comment.pk:
         card.error = refusal.message
         if refusal.action in ("reject", "edit"):
@@ -174,35 +210,70 @@ def make_card(
     return card
 
 
+def return_fields(filters: QueueFilter, after: int | None) -> list[tuple[str, str]]:
+    """Hidden fields that bring the moderator back to the same page after a post."""
+    return list(filter_query(filters, after).items())
+
+
 def queue_response(
-    request: HttpRequest, *, status: str, after: int | None, http_status: int = 200,
+    request: HttpRequest, *, filters: QueueFilter, after: int | None, http_status: int = 200,
     problem: str = "", refusal: Refusal | None = None,
 ) -> HttpResponse:
+    user = request.user
     # One more than a page tells whether there is a next page.
-    comments = queue_page(user=request.user, status=status, after=after, limit=QUEUE_PAGE + 1)
+    comments = queue_page(user=user, filters=filters, after=after, limit=QUEUE_PAGE + 1)
     next_after = comments[QUEUE_PAGE - 1].pk if len(comments) > QUEUE_PAGE else None
     comments = comments[:QUEUE_PAGE]
+    ids = [c.pk for c in comments]
     clauses = clauses_for_sites(site_ids={c.thread.site_id for c in comments})
-    decisions = decisions_latest(comment_ids=[c.pk for c in comments])
-    counts = queue_counts(user=request.user)
+    decisions = decisions_latest(comment_ids=ids)
+    reports = reports_open(comment_ids=ids)
+    histories = commenter_histories(
+        user=user, commenter_ids={c.commenter_id for c in comments}, exclude_ids=ids
+    )
+    editable = editor_desk_ids(user)
+    counts = queue_counts(user=user, filters=filters)
+    cards = []
+    for c in comments:
+        card = make_card(c, clauses[c.thread.site_id], decisions.get(c.pk), refusal)
+        card.reports = reports.get(c.pk, [])
+        card.history = histories.get(c.commenter_id)
+        card.can_edit_desk = editable is None or c.thread.desk_id in editable
+        card.article_url = queue_url(replace(filters, article=c.thread_id))
+        cards.append(card)
+    all_clauses = sorted(
+        {(cl.number, clause_label(cl)) for site in clauses.values() for cl in site}
+    )
+    undoable = decision_undoable(moderator=user)
+    desks = moderator_desks(user=user)
     context = {
-        "status": status,
+        "nav": "queue",
+        "status": filters.status,
+        "filters": filters,
         "after": after,
+        "return_fields": return_fields(filters, after),
         "tabs": [
             {"status": value, "label": label, "count": counts[value],
-             "url": queue_url(value), "current": value == status}
+             "url": queue_url(replace(filters, status=value)),
+             "current": value == filters.status}
             for value, label in TABS
         ],
-        "cards": [
-            make_card(c, clauses[c.thread.site_id], decisions.get(c.pk), refusal)
-            for c in comments
-        ],
-        "next_url": queue_url(status, next_after) if next_after else "",
-        "first_url": queue_url(status) if after is not None else "",
-        "desks": moderator_desks(user=request.user),
+        "cards": cards,
+        "next_url": queue_url(filters, next_after) if next_after else "",
+        "first_url": queue_url(filters) if after is not None else "",
+        "desks": desks,
+        "desk_choices": desks if desks is not None else list(Desk.objects.order_by("code")),
+        "orders": [(key, order.label) for key, order in QUEUE_ORDERS.items()],
+        "filtered": any((filters.desk, filters.article, filters.language, filters.since,
+                         filters.until, filters.q)),
+        "search_days": SEARCH_DAYS,
         "problem": problem,
         "refusal": refusal,
         "note_max": NOTE_MAX,
+        "bulk_clauses": all_clauses,
+        "undoable": undoable,
+        "undo_minutes": max(1, int(undo_window().total_seconds() // 60)),
+        "clear_url": queue_url(QueueFilter(status=filters.status, order=filters.order)),
     }
     return render(request, "moderation/queue.html", context, status=http_status)
 
@@ -210,16 +281,17 @@ def queue_response(
 @moderator_required
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    """The queue of the moderator's desks: one status, oldest first, 50 a page."""
-    filters = QueueFilterForm(request.GET)
-    status, after = filters.page()
-    if not filters.is_valid():
+    """The queue of the moderator's desks: one tab, filtered, 50 a page."""
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    after = form.cleaned_data.get("after") if form.is_valid() else None
+    if not form.is_valid():
         return queue_response(
-            request, status=status, after=after, http_status=400,
+            request, filters=filters, after=None, http_status=400,
             problem=_("That page of the queue does not exist. "
                       "Here is the first page of pending comments."),
         )
-    return queue_response(request, status=status, after=after)
+    return queue_response(request, filters=filters, after=after)
 
 
 def decided_message(comment: Comment, action: str) -> str:
@@ -230,14 +302,22 @@ def decided_message(comment: Comment, action: str) -> str:
         return _(
             "Comment %(id)s by %(author)s is edited under clause %(clause)s and published."
         ) % values
+    if action == Action.UNDO:
+        return _("Your decision on comment %(id)s by %(author)s is undone.") % values
     return _("Comment %(id)s by %(author)s is approved and published.") % values
+
+
+def _posted_page(request: HttpRequest) -> tuple[QueueFilter, int | None]:
+    form = QueueFilterForm(request.POST)
+    filters = form.filters()
+    return filters, (form.cleaned_data.get("after") if form.is_valid() else None)
 
 
 @moderator_required
 @require_POST
 def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Approve, reject or edit one comment, then go back to the same tab and page."""
-    status, after = QueueFilterForm(request.POST).page()
+    filters, after = _posted_page(request)
     form = DecisionForm(request.POST)
     try:
         decision = form.decision()
@@ -250,7 +330,69 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
             message=error.message,
         )
         return queue_response(
-            request, status=status, after=after, http_status=error.status, refusal=refusal,
+            request, filters=filters, after=after, http_status=error.status, refusal=refusal,
         )
     messages.success(request, decided_message(comment, decision["action"]))
-    return HttpResponseSeeOther(queue_url(status, after))
+    return HttpResponseSeeOther(queue_url(filters, after))
+
+
+@moderator_required
+@require_POST
+def undo(request: HttpRequest) -> HttpResponse:
+    """Take back one's own last decision, if it is recent enough."""
+    filters, after = _posted_page(request)
+    try:
+        comment = decision_undo_last(moderator=request.user)
+    except TribuneError as error:
+        messages.error(request, error.message)
+        return HttpResponseSeeOther(queue_url(filters, after))
+    messages.success(request, decided_message(comment, Action.UNDO))
+    return HttpResponseSeeOther(queue_url(filters, after))
+
+
+@moderator_required
+@require_POST
+def bulk(request: HttpRequest) -> HttpResponse:
+    """Approve or reject every checked comment at once."""
+    filters, after = _posted_page(request)
+    try:
+        decision = BulkForm(request.POST).decision()
+        outcome = comments_decide_bulk(
+            comment_ids=decision["ids"], moderator=request.user, action=decision["action"],
+            clause=decision["clause"], note=decision["note"],
+        )
+    except TribuneError as error:
+        messages.error(request, error.message)
+        return HttpResponseSeeOther(queue_url(filters, after))
+    if outcome.decided:
+        if decision["action"] == Action.APPROVE:
+            text = ngettext("%(count)s comment approved and published.",
+                            "%(count)s comments approved and published.", len(outcome.decided))
+        else:
+            text = ngettext("%(count)s comment rejected.", "%(count)s comments rejected.",
+                            len(outcome.decided))
+        messages.success(request, text % {"count": len(outcome.decided)})
+    for comment_id, message in outcome.refused.items():
+        messages.error(request, _("Comment %(id)s was not decided: %(message)s")
+                       % {"id": comment_id, "message": message})
+    return HttpResponseSeeOther(queue_url(filters, after))
+
+
+@moderator_required
+@require_POST
+def keep(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Keep a reported comment published: its reports are dismissed."""
+    filters, after = _posted_page(request)
+    try:
+        count = reports_keep(comment_id=comment_id, moderator=request.user)
+    except TribuneError as error:
+        if error.status == 404:
+            return render(request, "moderation/error.html", {
+                "title": _("No such comment"), "message": error.message}, status=404)
+        messages.error(request, error.message)
+        return HttpResponseSeeOther(queue_url(filters, after))
+    messages.success(request, ngettext(
+        "Comment %(id)s stays published; %(count)s report dismissed.",
+        "Comment %(id)s stays published; %(count)s reports dismissed.", count,
+    ) % {"id": comment_id, "count": count})
+    return HttpResponseSeeOther(queue_url(filters, after))

@@ -38,6 +38,11 @@ class Site(models.Model):
     body_max_length = models.PositiveIntegerField(
         default=BODY_MAX_DEFAULT, validators=[MinValueValidator(1), MaxValueValidator(20000)]
     )
+    # New threads close by themselves this many days after they are created;
+    # null: they stay open until someone closes them.
+    auto_close_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3650)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -17,6 +17,9 @@ class Thread(models.Model):
     url = models.CharField(max_length=1000, unique=True)
     title = models.CharField(max_length=300, blank=True)
     is_open = models.BooleanField(default=True)
+    # When the thread stops taking comments by itself (the site's default of
+    # N days after creation); null: never.
+    closes_at = models.DateTimeField(null=True, blank=True)
     moderation = models.CharField(
         max_length=4, choices=ModerationMode.choices, default=ModerationMode.PRE
     )

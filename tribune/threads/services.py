@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tribune.core.errors import InvalidInput
+from tribune.core.errors import InvalidInput, NotFound
+from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
 from tribune.sites.models import Site
 from tribune.sites.services import site_for_origin
 from tribune.sites.urls import normalise_url, origin_of
 
-from .models import Thread
+from .models import ModerationMode, Thread
 
 TITLE_MAX = 300
+AUTO_CLOSE_DAYS_MAX = 3650
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,24 @@ def article_resolve(*, url: object) -> ArticleRef:
     normalised = normalise_url(url)
     site = site_for_origin(origin_of(normalised))
     thread = Thread.objects.select_related("desk", "site").filter(url=normalised).first()
+    if thread is not None and thread.is_open and thread.closes_at is not None \
+            and thread.closes_at <= timezone.now():
+        thread = _close_expired(thread)
     return ArticleRef(url=normalised, site=site, thread=thread)
+
+
+def _close_expired(thread: Thread) -> Thread:
+    """Close a thread whose automatic closing time has passed, once: the first
+    request to see it past that time closes it and re-renders its published
+    view (the render says whether the thread is open)."""
+    from tribune.publishing.services import thread_publish
+
+    with transaction.atomic():
+        changed = Thread.objects.filter(pk=thread.pk, is_open=True).update(is_open=False)
+        thread.is_open = False
+        if changed:
+            thread_publish(thread=thread)
+    return thread
 
 
 def _clean_title(title: object) -> str:
@@ -56,11 +77,80 @@ def thread_get_or_create(*, url: object, title: object = None) -> Thread:
     if ref.thread is not None:
         return ref.thread
     clean = _clean_title(title)
+    closes_at = None
+    if ref.site.auto_close_days:
+        closes_at = timezone.now() + dt.timedelta(days=ref.site.auto_close_days)
     try:
         with transaction.atomic():
             return Thread.objects.create(
-                site=ref.site, desk=ref.site.default_desk, url=ref.url, title=clean
+                site=ref.site, desk=ref.site.default_desk, url=ref.url, title=clean,
+                closes_at=closes_at,
             )
     except IntegrityError:
         # Another request created it between our read and our write.
         return Thread.objects.select_related("desk", "site").get(url=ref.url)
+
+
+def thread_settings_update(
+    *, thread_id: object, is_open: object, moderation: object,
+    closes_at: dt.datetime | None,
+) -> Thread:
+    """Set whether a thread takes comments, how they are moderated (``pre``: a
+    moderator approves each before publication; ``post``: published at once,
+    reviewed afterwards) and when it closes by itself (None: never).
+
+    Who may change them is for the caller to check (desk editors and
+    administrators). The thread's published view is re-rendered in the same
+    transaction, so readers see the change at once.
+    """
+    from tribune.publishing.services import thread_publish
+
+    thread_id = parse_id(thread_id, field="thread")
+    if not isinstance(is_open, bool):
+        raise InvalidInput(_("Open must be true or false."), field="open")
+    if moderation not in ModerationMode.values:
+        raise InvalidInput(_("Moderation must be pre or post."), field="moderation")
+    if closes_at is not None and timezone.is_naive(closes_at):
+        raise InvalidInput(_("The closing time needs a time zone."), field="closes_at")
+    with transaction.atomic():
+        thread = (
+            Thread.objects.select_for_update().select_related("desk", "site")
+            .filter(pk=thread_id).first()
+        )
+        if thread is None:
+            raise NotFound(_("There is no article %(id)s.") % {"id": thread_id})
+        if is_open and closes_at is not None and closes_at <= timezone.now():
+            raise InvalidInput(
+                _("An open article cannot have a closing time in the past."),
+                field="closes_at",
+            )
+        thread.is_open = is_open
+        thread.moderation = moderation
+        thread.closes_at = closes_at
+        thread.save(update_fields=["is_open", "moderation", "closes_at"])
+        thread_publish(thread=thread)
+    return thread
+
+
+def site_auto_close_set(*, site_id: object, days: object) -> Site:
+    """Set the site's default: new articles close by themselves ``days`` after
+    their thread is created (None: they stay open). Existing threads keep their
+    own closing time."""
+    site_id = parse_id(site_id, field="site")
+    site = Site.objects.filter(pk=site_id).first()
+    if site is None:
+        raise NotFound(_("There is no site %(id)s.") % {"id": site_id})
+    number = None
+    if days not in (None, ""):
+        try:
+            number = int(str(days))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= AUTO_CLOSE_DAYS_MAX:
+            raise InvalidInput(
+                _("Automatic closing is after 1 to %(max)s days.")
+                % {"max": AUTO_CLOSE_DAYS_MAX}, field="days",
+            )
+    site.auto_close_days = number
+    site.save(update_fields=["auto_close_days"])
+    return site

@@ -282,7 +282,7 @@ def test_reject_without_a_clause_is_refused_and_changes_nothing(site, desk_clien
     assert "Choose the clause of the Terms of Use" in html
     assert 'role="alert"' in html
     # The form is re-shown open, with the note the moderator typed.
-    assert '<details class="action-reject" open>' in html
+    assert '<details class="action-reject" data-reject open>' in html
     assert "keep me</textarea>" in html
     comment.refresh_from_db()
     assert comment.status == Status.PENDING
@@ -351,7 +351,7 @@ def test_edit_without_a_clause_keeps_the_typed_text(site, desk_client):
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert '<details class="action-edit" open>' in html
+    assert '<details class="action-edit" data-edit open>' in html
     assert "Moderated words</textarea>" in html
     comment.refresh_from_db()
     assert comment.status == Status.PENDING and comment.edited_body is None
