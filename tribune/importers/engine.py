@@ -1,0 +1,381 @@
+"""What every import shares: batches, threads, pseudonyms, parents, the summary.
+
+A source adapter (Disqus, WordPress, Isso, a Tribune export) streams
+:class:`ThreadIn` and :class:`CommentIn` records into :class:`Importer`, which
+writes them in batches of :data:`BATCH` rows. Memory holds one batch plus one
+entry per thread and per imported author (bounded caches), never the file.
+
+Decisions. Imported comments are created directly in their final status —
+approved, pending or rejected — and each decided one gets its audit
+:class:`~tribune.moderation.models.Decision` row in the same batch, with no
+moderator and a note saying it was imported and why (e.g. "imported from
+disqus: marked as spam in the source"). This is the one place besides
+``comment_decide`` that writes a status, and only for comments it creates:
+going through ``comment_decide`` would lock, re-read and re-render the thread
+once per comment (a million renders for a million comments). Threads are
+rendered once each at the end instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tribune.comments.models import Comment, Commenter, Status
+from tribune.core.errors import InvalidInput, TribuneError
+from tribune.moderation.models import Action, Decision
+from tribune.publishing.services import thread_publish
+from tribune.sites.models import Clause
+from tribune.threads.models import Thread
+from tribune.threads.services import TITLE_MAX, article_resolve, thread_get_or_create
+
+from .models import ImportedComment, ImportRun
+from .text import plain
+
+BATCH = 1000
+CACHE_MAX = 50_000
+
+REASON_NOTES = {
+    "": "",
+    "spam": "marked as spam in the source",
+    "deleted": "deleted in the source",
+}
+
+
+class ImportRefused(InvalidInput):
+    """The file cannot be imported; nothing of it was kept."""
+
+    code = "import_refused"
+
+
+@dataclass
+class ThreadIn:
+    url: str
+    title: str = ""
+    # Exact field values (Tribune exports only): desk code, is_open, …
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass
+class CommentIn:
+    source_id: str
+    thread_url: str
+    author: str
+    body: str
+    created: datetime
+    status: str = Status.APPROVED
+    reason: str = ""
+    parent_source_id: str = ""
+    commenter_hash: str = ""
+    # Tribune exports only: every Comment field, and the decisions verbatim.
+    fields: dict | None = None
+    decisions: list[dict] | None = None
+    thread_title: str = ""
+
+
+def pseudonym_hash(source: str, author_key: str) -> str:
+    """The commenter of an imported author: a keyed hash nobody can hold a
+    cookie for, the same for every comment of that author in that source."""
+    message = f"tribune-import:{source}:{author_key}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class Counts:
+    threads_created: int = 0
+    threads_existing: int = 0
+    threads_skipped: int = 0
+    comments_imported: int = 0
+    approved: int = 0
+    pending: int = 0
+    rejected: int = 0
+    already_imported: int = 0
+    skipped_outside_sites: int = 0
+    skipped_empty: int = 0
+    skipped_other: int = 0
+    replies_linked: int = 0
+    replies_orphaned: int = 0
+    skipped_urls: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+class Importer:
+    def __init__(self, *, source: str, run: ImportRun, clauses: dict[str, int] | None = None,
+                 progress=None):
+        self.source = source
+        self.run = run
+        self.clauses = clauses or {}
+        self.counts = Counts()
+        self.progress = progress
+        # url → (thread id, site id, language) or None when skipped.
+        self.threads: dict[str, tuple[int, int, str] | None] = {}
+        self.touched: set[int] = set()
+        self.commenters: dict[str, int] = {}
+        self.site_clauses: dict[int, dict[int, str]] = {}
+        self.users: dict[str, int] = {}
+        self.buffer: list[CommentIn] = []
+
+    # --- threads ---------------------------------------------------------------
+
+    def thread(self, record: ThreadIn) -> tuple[int, int, str] | None:
+        """The thread for a URL, created under a registered site; None (and
+        counted) for a URL outside every site or not a valid article URL."""
+        if record.url in self.threads:
+            return self.threads[record.url]
+        try:
+            ref = article_resolve(url=record.url)
+        except TribuneError:
+            self.threads[record.url] = None
+            self.counts.threads_skipped += 1
+            if len(self.counts.skipped_urls) < 20:
+                self.counts.skipped_urls.append(record.url[:200])
+            return None
+        if ref.thread is not None:
+            thread = ref.thread
+            self.counts.threads_existing += 1
+        elif record.fields:
+            thread = self._thread_exact(record, ref.url)
+            self.counts.threads_created += 1
+        else:
+            title = " ".join(plain(record.title or "", keep_newlines=False).split())
+            thread = thread_get_or_create(url=ref.url, title=title[:TITLE_MAX])
+            self.counts.threads_created += 1
+        value = (thread.pk, thread.site_id, thread.desk.language)
+        self._remember(self.threads, record.url, value)
+        return value
+
+    def _thread_exact(self, record: ThreadIn, url: str) -> Thread:
+        from .records import load_fields
+
+        values = load_fields(Thread, record.fields, skip={"site", "desk"})
+        desk_code = record.fields.get("desk")
+        from tribune.sites.models import Desk
+
+        desk = Desk.objects.filter(code=desk_code).first()
+        if desk is None:
+            raise ImportRefused(_("The export names a desk %(code)s it does not describe.")
+                                % {"code": desk_code})
+        site = article_resolve(url=url).site
+        created_at = values.pop("created_at", None)
+        values["url"] = url
+        thread = Thread.objects.create(site=site, desk=desk, **values)
+        if created_at:
+            Thread.objects.filter(pk=thread.pk).update(created_at=created_at)
+        return Thread.objects.select_related("desk").get(pk=thread.pk)
+
+    @staticmethod
+    def _remember(cache: dict, key, value) -> None:
+        if len(cache) >= CACHE_MAX:
+            cache.clear()
+        cache[key] = value
+
+    # --- comments ----------------------------------------------------------------
+
+    def add(self, record: CommentIn) -> None:
+        self.buffer.append(record)
+        if len(self.buffer) >= BATCH:
+            self.flush()
+
+    def _commenter_ids(self, hashes: Iterable[str]) -> dict[str, int]:
+        wanted = {h for h in hashes if h not in self.commenters}
+        if wanted:
+            found = dict(Commenter.objects.filter(token_hash__in=wanted)
+                         .values_list("token_hash", "id"))
+            missing = wanted - found.keys()
+            if missing:
+                Commenter.objects.bulk_create([Commenter(token_hash=h) for h in missing],
+                                              ignore_conflicts=True)
+                found.update(Commenter.objects.filter(token_hash__in=missing)
+                             .values_list("token_hash", "id"))
+            if len(self.commenters) + len(found) > CACHE_MAX:
+                self.commenters.clear()
+            self.commenters.update(found)
+        return self.commenters
+
+    def _clause(self, site_id: int, number: int) -> str:
+        if site_id not in self.site_clauses:
+            self.site_clauses[site_id] = dict(
+                Clause.objects.filter(site_id=site_id).values_list("number", "title"))
+        titles = self.site_clauses[site_id]
+        if number not in titles:
+            raise ImportRefused(
+                _("The site's Terms of Use have no clause %(number)s to cite for comments "
+                  "rejected in the source; choose one with --spam-clause/--deleted-clause.")
+                % {"number": number})
+        return titles[number]
+
+    def _user_id(self, username: str | None) -> int | None:
+        if not username:
+            return None
+        if username not in self.users:
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                raise ImportRefused(_("A decision names a moderator %(name)s the export does "
+                                      "not describe.") % {"name": username})
+            self.users[username] = user.pk
+        return self.users[username]
+
+    def flush(self) -> None:
+        batch, self.buffer = self.buffer, []
+        if not batch:
+            return
+        ids = {r.source_id for r in batch}
+        done = set(ImportedComment.objects.filter(source=self.source, source_id__in=ids)
+                   .values_list("source_id", flat=True))
+        keep: list[tuple[CommentIn, tuple[int, int, str]]] = []
+        seen: set[str] = set()
+        for record in batch:
+            if record.source_id in done or record.source_id in seen:
+                self.counts.already_imported += 1
+                continue
+            seen.add(record.source_id)
+            if not record.body.strip() and record.fields is None:
+                self.counts.skipped_empty += 1
+                continue
+            thread = self.thread(ThreadIn(url=record.thread_url, title=record.thread_title))
+            if thread is None:
+                self.counts.skipped_outside_sites += 1
+                continue
+            keep.append((record, thread))
+        if not keep:
+            self._advance(len(batch))
+            return
+        commenters = self._commenter_ids(r.commenter_hash for r, _t in keep)
+        comments = [self._comment(r, t, commenters) for r, t in keep]
+        Comment.objects.bulk_create(comments)
+        ImportedComment.objects.bulk_create([
+            ImportedComment(source=self.source, source_id=r.source_id, comment=c,
+                            run=self.run, parent_source_id=r.parent_source_id)
+            for (r, _t), c in zip(keep, comments, strict=True)
+        ])
+        self._decisions(keep, comments)
+        for (_record, thread), comment in zip(keep, comments, strict=True):
+            self.touched.add(thread[0])
+            self.counts.comments_imported += 1
+            setattr(self.counts, comment.status, getattr(self.counts, comment.status) + 1)
+        self._advance(len(batch))
+
+    def _advance(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress(n)
+
+    def _comment(self, record: CommentIn, thread: tuple[int, int, str],
+                 commenters: dict[str, int]) -> Comment:
+        if record.fields is not None:
+            from .records import load_fields
+
+            values = load_fields(Comment, record.fields, skip={"thread", "parent", "commenter"})
+            return Comment(thread_id=thread[0], commenter_id=commenters[record.commenter_hash],
+                           **values)
+        status = record.status
+        decided = record.created if status != Status.PENDING else None
+        clause = None
+        if status == Status.REJECTED:
+            clause = self.clauses.get(record.reason or "deleted")
+        return Comment(
+            thread_id=thread[0], commenter_id=commenters[record.commenter_hash],
+            author=record.author, body=record.body, status=status,
+            decision_clause=clause, language=thread[2], network_hash="",
+            submitted_at=record.created, decided_at=decided,
+            published_at=record.created if status == Status.APPROVED else None,
+        )
+
+    def _decisions(self, keep, comments) -> None:
+        rows: list[Decision] = []
+        undo_links: list[tuple[int, int]] = []  # (index in rows, index it undoes)
+        for (record, thread), comment in zip(keep, comments, strict=True):
+            if record.decisions is not None:
+                from .records import load_fields
+
+                first = len(rows)
+                for entry in record.decisions:
+                    values = load_fields(Decision, entry,
+                                         skip={"comment", "moderator", "undoes"})
+                    if entry.get("undoes") is not None:
+                        undo_links.append((len(rows), first + int(entry["undoes"])))
+                    rows.append(Decision(comment=comment,
+                                         moderator_id=self._user_id(entry.get("moderator")),
+                                         **values))
+                continue
+            if comment.status == Status.PENDING:
+                continue
+            note = f"imported from {self.source}"
+            if REASON_NOTES.get(record.reason):
+                note += f": {REASON_NOTES[record.reason]}"
+            action = Action.APPROVE if comment.status == Status.APPROVED else Action.REJECT
+            clause = comment.decision_clause
+            rows.append(Decision(
+                comment=comment, moderator=None, action=action, clause=clause,
+                clause_title=self._clause(thread[1], clause) if clause is not None else "",
+                note=note, status_before=Status.PENDING, status_after=comment.status,
+                body_before=comment.body, body_after=comment.body,
+                created_at=comment.decided_at,
+            ))
+        if not undo_links:
+            Decision.objects.bulk_create(rows)
+            return
+        # An undo points at an earlier decision: create in order, linking as we go.
+        for index, row in enumerate(rows):
+            target = next((t for i, t in undo_links if i == index), None)
+            if target is not None:
+                row.undoes = rows[target]
+            row.save(force_insert=True)
+
+    # --- the end -------------------------------------------------------------------
+
+    def link_parents(self) -> None:
+        """Give each imported reply its parent, now that every comment is in.
+        A parent that is missing or under another thread leaves the reply at the
+        top level (counted as orphaned)."""
+        last = 0
+        while True:
+            rows = list(
+                ImportedComment.objects.filter(run=self.run, id__gt=last)
+                .exclude(parent_source_id="")
+                .order_by("id")
+                .values_list("id", "comment_id", "comment__thread_id", "parent_source_id")[:BATCH]
+            )
+            if not rows:
+                return
+            last = rows[-1][0]
+            parents = {
+                sid: (cid, tid) for sid, cid, tid in
+                ImportedComment.objects.filter(
+                    source=self.source, source_id__in={r[3] for r in rows}
+                ).values_list("source_id", "comment_id", "comment__thread_id")
+            }
+            updates = []
+            for _id, comment_id, thread_id, parent_sid in rows:
+                parent = parents.get(parent_sid)
+                if parent is None or parent[1] != thread_id or parent[0] == comment_id:
+                    self.counts.replies_orphaned += 1
+                    continue
+                updates.append(Comment(pk=comment_id, parent_id=parent[0]))
+            Comment.objects.bulk_update(updates, ["parent"], batch_size=500)
+            self.counts.replies_linked += len(updates)
+
+    def finish(self) -> Counts:
+        self.flush()
+        self.link_parents()
+        threads = Thread.objects.filter(pk__in=self.touched).select_related("site", "desk")
+        for thread in threads.iterator(chunk_size=500):
+            thread_publish(thread=thread)
+        self.run.finished_at = timezone.now()
+        self.run.summary = self.counts.as_dict()
+        self.run.save(update_fields=["finished_at", "summary"])
+        return self.counts
+
+
+def reject_clauses(*, spam: int, deleted: int) -> dict[str, int]:
+    return {"spam": spam, "deleted": deleted}
+

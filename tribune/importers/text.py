@@ -1,0 +1,80 @@
+"""Turning a source's text into Tribune's plain text.
+
+Disqus and WordPress store comments as HTML; Tribune stores what a reader would
+read: tags removed, entities decoded, paragraphs and line breaks kept as line
+breaks, invisible control characters dropped (an import cannot ask the reader
+to fix them), Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+from tribune.core.text import NAME_MAX
+
+_BLOCKS = {"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5",
+           "h6", "tr", "table", "section", "article", "header", "footer"}
+_DROP_CONTENT = {"script", "style", "template"}
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+class _TextParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.dropping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _DROP_CONTENT:
+            self.dropping += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _DROP_CONTENT:
+            self.dropping = max(0, self.dropping - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        if not self.dropping:
+            self.parts.append(data)
+
+
+def plain(text: str, *, keep_newlines: bool = True) -> str:
+    """NFC text without control characters (but line breaks and tabs)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    kept = []
+    for char in text:
+        if char == "\n" and not keep_newlines:
+            kept.append(" ")
+        elif char in "\n\t" or not (unicodedata.category(char) in ("Cc", "Cs", "Co")
+                                     or char in _BIDI_CONTROLS):
+            kept.append(char)
+    return "".join(kept)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: tags gone, entities decoded, blocks and
+    ``<br>`` as line breaks, at most one blank line in a row."""
+    parser = _TextParser()
+    parser.feed(html or "")
+    parser.close()
+    text = plain("".join(parser.parts))
+    # Whitespace runs inside lines collapse as a browser would show them.
+    lines = [re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def author_name(value: str, *, default: str = "Anonymous") -> str:
+    name = re.sub(r"\s+", " ", plain(value or "", keep_newlines=False)).strip()
+    return (name or default)[:NAME_MAX]

@@ -1,0 +1,23 @@
+"""Where a comment's events leave Tribune: webhooks and e-mail.
+
+The comment and moderation services call :func:`comment_event` once, inside
+the transaction that made the change. Everything it queues is written in that
+transaction and sent only after it commits, off the request path.
+"""
+
+from __future__ import annotations
+
+from tribune.comments.models import Comment
+from tribune.webhooks.services import event_parse, webhooks_emit
+
+from .services import notice_on_decision, queue_check
+
+
+def comment_event(*, event: str, comment: Comment) -> None:
+    """``event``: submitted, approve(d), reject(ed) or edit(ed)."""
+    name = event_parse(event)
+    webhooks_emit(event=name, comment=comment)
+    if name == "comment.submitted":
+        queue_check(comment=comment)
+    else:
+        notice_on_decision(comment=comment)
