@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 
 class ErrorDetail(Schema):
@@ -148,7 +148,9 @@ class ThreadIn(Schema):
     url: str = Field(description="The article's URL, under a registered site.")
     title: str | None = Field(default=None, description="The article's title (plain text).")
     desk: str | None = Field(default=None, description="Code of the desk that moderates it.")
-    open: bool | None = Field(default=None, description="false closes the thread to comments.")
+    open: StrictBool | None = Field(
+        default=None, description="false closes the thread to comments."
+    )
     moderation: str | None = Field(
         default=None, description="pre (nothing published before approval) or post."
     )

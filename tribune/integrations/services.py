@@ -238,13 +238,19 @@ def thread_save(
 
 
 def thread_first_use(*, url: object, title: object = None, desk: object = None) -> None:
-    """Before a reader's first comment: create the thread under the desk the
-    embedding page names, if it does not exist yet. An existing thread keeps its
-    desk (the CMS or the first use decided it)."""
-    if desk in (None, ""):
-        return
+    """Before a reader's comment: create the thread under the desk the embedding
+    page names, if it does not exist yet, and give a thread without a title the
+    page's title. An existing thread keeps its desk and any title it has (the
+    CMS or the first use decided them). Nothing is ever fetched from the URL."""
     ref = article_resolve(url=url)
     if ref.thread is not None:
+        if title not in (None, "") and not ref.thread.title:
+            clean = _clean_title(title)
+            if clean and Thread.objects.filter(pk=ref.thread.pk, title="").update(title=clean):
+                ref.thread.title = clean
+                thread_publish(thread=ref.thread)
+        return
+    if desk in (None, ""):
         return
     chosen = _desk(desk)
     clean = "" if title in (None, "") else _clean_title(title)

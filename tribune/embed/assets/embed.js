@@ -60,10 +60,11 @@
     if (json) h["Content-Type"] = "application/json";
     return h;
   }
-  function get(path, withCredentials) {
+  function get(path, withCredentials, fresh) {
     return fetch(base + path, {
       credentials: withCredentials ? "include" : "omit",
-      headers: withCredentials ? headers(false) : {}
+      headers: withCredentials ? headers(false) : {},
+      cache: fresh ? "no-cache" : "default"
     }).then(function (r) {
       return r.json().then(function (d) { return { ok: r.ok, status: r.status, data: d }; },
         function () { return { ok: false, status: r.status, data: {} }; });
@@ -215,7 +216,7 @@
       }).catch(function (e) {
         button.disabled = false;
         button.textContent = thread.moderation === "post" ? S.publish : S.send;
-        error.textContent = S.not_sent + ": " + (e && e.message ? e.message : S.offline);
+        error.textContent = S.not_sent + ": " + (e && e.code ? e.message : S.offline);
         error.hidden = false;
         var field = e && e.field === "author" ? name : (e && e.field === "body" ? body : null);
         if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
@@ -265,7 +266,9 @@
   }
 
   function loadComments() {
-    return get("/api/v1/comments" + q({ url: conf.url })).then(function (res) {
+    // A reader waiting for a decision revalidates (a cheap 304) rather than
+    // reading a copy cached before the decision.
+    return get("/api/v1/comments" + q({ url: conf.url }), false, own.length > 0).then(function (res) {
       if (!res.ok) throw res.data.error || {};
       thread = res.data.thread;
       published = res.data.comments || [];
@@ -289,13 +292,17 @@
     own = sentHere();
     if (!own.length && !store(TOKEN)) return Promise.resolve();
     return get("/api/v1/me/comments" + q({ url: conf.url }), true).then(function (res) {
-      var mine = res.ok && res.data && (res.data.comments || res.data.items);
-      if (!mine || !mine.length) return;
+      // GET /api/v1/me/comments: every comment of this commenter, oldest first.
+      var mine = ((res.ok && res.data && res.data.comments) || []).filter(function (c) {
+        return c.url === conf.url;
+      }).reverse();
+      if (!mine.length) return;
       var known = {};
       mine.forEach(function (c) { known[c.id] = true; });
       own = mine.map(function (c) {
+        var last = (c.decisions || [])[(c.decisions || []).length - 1] || {};
         return { id: c.id, author: c.author, body: c.body, edited_body: c.edited_body,
-          status: c.status, decision_clause: clauseOf(c), submitted: c.submitted || c.created };
+          status: c.status, decision_clause: last.clause, submitted: c.submitted };
       }).concat(own.filter(function (c) { return !known[c.id]; }));
     }, function () { /* the list this browser remembers is shown */ });
   }
@@ -306,6 +313,7 @@
     S = conf.strings;
     return loadOwn().then(loadComments);
   }).catch(function (e) {
-    fail(e && e.message ? e.message : "Tribune could not be reached.");
+    // A refusal from Tribune says why; a network or CORS failure cannot be read.
+    fail(e && e.code ? e.message : "Comments could not be loaded.");
   });
 })();

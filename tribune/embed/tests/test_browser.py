@@ -1,0 +1,226 @@
+"""The widget in Chromium, on a host page served from another origin whose
+Content-Security-Policy allows nothing but Tribune's origin."""
+
+from __future__ import annotations
+
+import json
+import threading
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tribune.comments.models import Comment
+from tribune.core.testing import make_published, make_site
+from tribune.moderation.services import comment_decide
+
+pytestmark = pytest.mark.browser
+
+AWAITING = "Awaiting moderation. Only you can see it; it will not appear in real time."
+
+
+class HostSite:
+    """A publisher's page on http://127.0.0.1:PORT with one script tag."""
+
+    def __init__(self, tribune: str):
+        self.tribune = tribune
+        self.attributes: dict[str, str] = {}
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the http.server interface
+                attrs = " ".join(f'{k}="{escape(v)}"' for k, v in host.attributes.items())
+                body = (
+                    "<!doctype html><html lang=en><head><meta charset=utf-8>"
+                    "<title>Host article</title></head><body><article><h1>Host article</h1>"
+                    "<p>Text of the article.</p></article>"
+                    f'<script src="{host.tribune}/embed.js" {attrs} async></script>'
+                    f'<noscript><a href="{host.tribune}/embed/thread">Comments</a></noscript>'
+                    "</body></html>"
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Security-Policy", (
+                    f"default-src 'none'; script-src {host.tribune}; "
+                    f"style-src {host.tribune}; connect-src {host.tribune}; "
+                    "img-src 'none'; base-uri 'none'; form-action 'none'"
+                ))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def host(live_server):
+    assert live_server.url.startswith("http://localhost:")
+    site = HostSite(live_server.url)
+    yield site
+    site.close()
+
+
+def open_widget(page, host, *, path="/2026/11/article", title="An article", desk=None):
+    url = f"{host.origin}{path}"
+    host.attributes = {"data-url": url, "data-title": title}
+    if desk:
+        host.attributes["data-desk"] = desk
+    problems: list[str] = []
+    foreign: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith((host.origin, host.tribune))
+            else foreign.append(r.url))
+    page.goto(f"{url}?utm_source=newsletter")
+    return url, problems, foreign
+
+
+def test_widget_renders_submits_and_shows_the_pending_comment(transactional_db, host, page,
+                                                              moderator):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    article = f"{host.origin}/2026/11/article"
+    make_published(url=article, author="Earlier", body="Published <b>before</b>\nline two")
+    url, problems, foreign = open_widget(page, host)
+    widget = page.locator(".tribune-comments .trb")
+    expect(widget.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
+    expect(widget).to_have_attribute("dir", "ltr")
+    expect(widget).to_contain_text("do not appear in real time")
+    expect(widget).to_contain_text("Host News is not responsible")
+    body = widget.locator(".trb-comment .trb-body").first
+    expect(body).to_have_text("Published <b>before</b>\nline two")
+    assert widget.locator("b").count() == 0  # text, never markup
+
+    widget.get_by_label("Display name").fill("Mina <script>")
+    widget.get_by_label("Comment", exact=True).fill("From the widget\nsecond line")
+    widget.get_by_role("button", name="Send for moderation").click()
+    expect(widget.locator(".trb-notice")).to_have_text(
+        "Thank you. Your comment has been received and awaits moderation. "
+        "It will not appear in real time.")
+    comment = Comment.objects.get(author="Mina <script>")
+    assert comment.thread.title == "An article"
+    mine = widget.locator(f'.trb-own[data-id="{comment.pk}"]')
+    expect(mine.locator(".trb-status")).to_have_text(AWAITING)
+    expect(mine.locator(".trb-body")).to_have_text("From the widget\nsecond line")
+    # Not among the published comments.
+    expect(widget.locator(".trb-comments")).not_to_contain_text("From the widget")
+
+    # After a reload the reader still sees it (token kept for a cookie-less browser).
+    page.reload()
+    expect(mine.locator(".trb-status")).to_have_text(AWAITING)
+    token = page.evaluate("localStorage.getItem('tribune-commenter')")
+    assert token and json.loads(token)
+
+    # A rejection, with its clause, reaches the reader.
+    comment_decide(comment_id=comment.pk, moderator=moderator, action="reject", clause=3)
+    page.reload()
+    expect(mine.locator(".trb-status")).to_have_text(
+        "Not published under clause 3 — No personal attacks or hate")
+
+    # A reply, approved, shows nested.
+    parent = Comment.objects.get(author="Earlier")
+    widget.get_by_role("button", name="Reply to Earlier").click()
+    expect(widget).to_contain_text("Replying to Earlier")
+    widget.get_by_label("Display name").fill("Mina")
+    widget.get_by_label("Comment", exact=True).fill("A reply")
+    widget.get_by_role("button", name="Send for moderation").click()
+    expect(widget.locator(".trb-notice")).to_be_visible()
+    reply = Comment.objects.get(body="A reply")
+    assert reply.parent_id == parent.pk
+    comment_decide(comment_id=reply.pk, moderator=moderator, action="approve")
+    page.reload()
+    expect(widget.locator(f"#tribune-comment-{parent.pk} .trb-replies")).to_contain_text(
+        "A reply")
+    expect(widget.locator(f'.trb-own[data-id="{reply.pk}"] .trb-status')).to_have_text(
+        "Published")
+
+    assert foreign == []
+    assert not [p for p in problems if "Content Security Policy" in p or "CORS" in p], problems
+
+
+def test_refused_comment_shows_the_reason_and_keeps_the_text(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    open_widget(page, host)
+    widget = page.locator(".tribune-comments .trb")
+    widget.get_by_label("Display name").fill("Mina")
+    widget.get_by_label("Comment", exact=True).fill("bad \u0007 char")
+    widget.get_by_role("button", name="Send for moderation").click()
+    expect(widget.locator(".trb-form .trb-error")).to_contain_text("Your comment was not sent")
+    expect(widget.get_by_label("Comment", exact=True)).to_have_value("bad \u0007 char")
+    assert not Comment.objects.exists()
+
+
+def test_korean_desk(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="자유아시아방송", desk_code="ko")
+    _url, problems, foreign = open_widget(page, host, title="기사")
+    widget = page.locator(".tribune-comments .trb")
+    expect(widget).to_have_attribute("lang", "ko")
+    expect(widget.get_by_role("heading", name="댓글", exact=True)).to_be_visible()
+    expect(widget).to_contain_text("실시간으로 표시되지 않습니다")
+    widget.get_by_label("표시 이름").fill("김민지")
+    widget.get_by_label("댓글", exact=True).fill("좋은 기사입니다.")
+    widget.get_by_role("button", name="검토 요청하기").click()
+    expect(widget.locator(".trb-notice")).to_contain_text("검토를 기다리고 있습니다")
+    expect(widget.locator(".trb-own .trb-status")).to_contain_text("검토 대기 중입니다")
+    assert Comment.objects.get().language == "ko"
+    assert foreign == []
+
+
+def test_right_to_left_desk_named_by_the_page(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    make_site(origin="https://uy.example.org", desk_code="ug", name="Uyghur")
+    _url, _problems, foreign = open_widget(page, host, desk="ug")
+    widget = page.locator(".tribune-comments .trb")
+    expect(widget).to_have_attribute("dir", "rtl")
+    expect(widget).to_have_attribute("lang", "ug")
+    widget.get_by_label("Display name").fill("ئالىم")
+    widget.get_by_label("Comment", exact=True).fill("ياخشى ماقالە")
+    widget.get_by_role("button", name="Send for moderation").click()
+    expect(widget.locator(".trb-notice")).to_be_visible()
+    comment = Comment.objects.get()
+    assert (comment.thread.desk.code, comment.language) == ("ug", "ug")
+    assert foreign == []
+
+
+def test_host_page_styles_the_widget_through_custom_properties(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    open_widget(page, host)
+    button = page.locator(".tribune-comments .trb-send")
+    expect(button).to_be_visible()
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 92, 173)"
+    # The host's CSP allows only Tribune's styles, so set the property from script
+    # the way a host stylesheet would.
+    page.evaluate("document.querySelector('.tribune-comments').style"
+                  ".setProperty('--tribune-accent', 'rgb(200, 0, 0)')")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(200, 0, 0)"
+
+
+def test_unregistered_host_gets_a_clear_message_and_no_data(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    # CORS keeps the host page from reading anything; the widget says so and
+    # links to the thread page.
+    _url, _problems, foreign = open_widget(page, host)
+    expect(page.locator(".tribune-comments .trb-error")).to_have_text(
+        "Comments could not be loaded.")
+    assert page.locator(".tribune-comments a").get_attribute("href").startswith(
+        f"{host.tribune}/embed/thread?url=")
+    assert foreign == []
