@@ -7,8 +7,10 @@ costs about ten times more than the lookup itself, so :class:`PublishedFastPath`
 answers these requests itself when — and only when — it can give exactly the
 answer Django would:
 
-* the request is a ``GET`` for one of the two paths, its host is one
-  of ``ALLOWED_HOSTS``, and its query holds nothing but ``url`` parameters;
+* the request is a ``GET`` for one of the two paths, without ``Origin`` or
+  ``Cookie`` headers (those go to Django, which answers CORS and cookies), its
+  host is one of ``ALLOWED_HOSTS``, and its query holds nothing but ``url``
+  parameters;
 * every URL asked for is in the render store (a render, or a remembered "no
   comments yet"); a miss, a refusal (unknown site, malformed URL) or anything
   else goes to Django, which reads the database and fills the store;
@@ -39,6 +41,15 @@ COUNTS_MAX_URLS = 100
 _OWN_HEADERS = {"date", "server", "content-length", "etag", "content-language",
                 "content-type"}
 _UNSAFE_HEADERS = ("set-cookie", "access-control-")
+# What a response may vary on and still be answered here: the fast path serves
+# only requests without Origin and Cookie headers (a CDN's, a server's, a
+# same-origin page's without cookies), learning the headers from such a request;
+# the rest go to Django, which answers CORS and cookies.
+_VARY_KNOWN = {"", "accept-language", "origin", "cookie", "accept-encoding"}
+
+
+def _anonymous(environ) -> bool:
+    return "HTTP_ORIGIN" not in environ and "HTTP_COOKIE" not in environ
 
 
 class PublishedFastPath:
@@ -52,7 +63,7 @@ class PublishedFastPath:
     # --- Django's answer, as a template ---------------------------------------------
 
     def _through(self, environ, start_response, path: str | None):
-        if path is None or path in self._headers:
+        if path is None or path in self._headers or not _anonymous(environ):
             return self.app(environ, start_response)
 
         def capture(status, headers, exc_info=None):
@@ -66,7 +77,7 @@ class PublishedFastPath:
         names = {name.lower() for name, _value in headers}
         vary = ",".join(v for n, v in headers if n.lower() == "vary").lower()
         if any(name.startswith(_UNSAFE_HEADERS) for name in names) or any(
-            part.strip() not in ("", "accept-language") for part in vary.split(",")
+            part.strip() not in _VARY_KNOWN for part in vary.split(",")
         ):
             return
         if path in (COMMENTS_PATH, COUNTS_PATH):
@@ -91,7 +102,8 @@ class PublishedFastPath:
             return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "")
         template = self._headers.get(path)
-        if template is None or method != "GET" or not self._host_allowed(environ):
+        if (template is None or method != "GET" or not _anonymous(environ)
+                or not self._host_allowed(environ)):
             return self._through(environ, start_response, path)
         try:
             params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True,
@@ -153,14 +165,3 @@ class PublishedFastPath:
         body = json.dumps(counts, ensure_ascii=False, separators=(",", ":")).encode()
         return body, json_etag(body), ""
 
-
-def __getattr__(name: str):
-    """``tribune.publishing.fastpath:application`` for WSGI servers: Tribune's
-    WSGI application behind the fast path."""
-    if name == "application":
-        from tribune.wsgi import application as django_application
-
-        app = PublishedFastPath(django_application)
-        globals()["application"] = app
-        return app
-    raise AttributeError(name)

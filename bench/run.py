@@ -1,0 +1,264 @@
+"""Tribune against Isso 0.14 and hello-world ceilings, side by side, on 127.0.0.1.
+
+    python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2]
+
+Run from the repository root with Tribune's venv in ``.venv``. It makes Isso's own
+venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn) if missing,
+loads the same data into both (1,000 threads of 20 comments and one of 500), starts
+every server with the same number of worker processes, and measures each case
+with ``wrk`` for a fixed time. Results: ``bench/out/<time>/results.json`` and the
+table printed, which ``docs/benchmarks.md`` quotes. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+VENV = ROOT / ".venv" / "bin"
+ISSO_VENV = BENCH / ".venv-isso" / "bin"
+ORIGIN = "https://bench.example.org"
+THREADS, PER_THREAD, BIG = 1000, 20, 500
+COUNT_URLS = 10
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run(cmd: list[str], **kwargs) -> str:
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=900,  # noqa: S603
+                            check=False, **kwargs)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+class Server:
+    def __init__(self, name: str, cmd: list[str], *, port: int, cwd: Path, env: dict,
+                 probe: str, log: Path):
+        self.name, self.port, self.probe = name, port, probe
+        self.log = open(log, "w")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=self.log,  # noqa: S603
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"{self.name} exited; see {self.log.name}")
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(self.url + self.probe, timeout=5):  # noqa: S310
+                    return
+            time.sleep(0.3)
+        raise SystemExit(f"{self.name} did not answer within {timeout}s")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
+WRK_LINE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    if script is not None:
+        cmd += ["-s", str(script)]
+    output = run([*cmd, url])
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    latency = {f"p{m[1]}": float(m[2]) * UNITS[m[3]] for m in WRK_LINE.finditer(output)}
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    total = int(re.search(r"(\d+) requests in", output)[1])
+    return {"rps": rps, **latency, "requests": total,
+            "non_2xx": int(errors[1]) if errors else 0}
+
+
+def lua_post(path: Path, target: str, body_format: str, headers: dict) -> Path:
+    """A wrk script that POSTs a different body each time (``%d`` is a counter)."""
+    lines = ['counter = 0', 'wrk.method = "POST"']
+    lines += [f'wrk.headers["{k}"] = "{v}"' for k, v in headers.items()]
+    lines += ["request = function()", "  counter = counter + 1",
+              f"  local body = string.format({json.dumps(body_format)}, counter)",
+              f"  return wrk.format(nil, {json.dumps(target)}, nil, body)", "end"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def ensure_isso() -> None:
+    if (ISSO_VENV / "gunicorn").exists() and (ISSO_VENV / "isso").exists():
+        return
+    run([sys.executable, "-m", "venv", str(ISSO_VENV.parent)])
+    run([str(ISSO_VENV / "pip"), "install", "-q", "isso==0.14.*", "gunicorn==27.0.1"])
+
+
+def machine_load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="comma-separated case names")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    ensure_isso()
+
+    out = BENCH / "out" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    out.mkdir(parents=True)
+    tribune_dir, isso_dir = out / "tribune", out / "isso"
+    tribune_dir.mkdir()
+    isso_dir.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TRIBUNE_VAR_DIR"}}
+
+    print("loading data…", flush=True)
+    started = time.monotonic()
+    run([str(VENV / "tribune"), "migrate", "-v", "0"], cwd=tribune_dir, env=env)
+    run([str(VENV / "python"), str(BENCH / "generate.py"), "--threads", str(THREADS),
+         "--comments", str(THREADS * PER_THREAD), "--published-threads", str(THREADS),
+         "--big", str(BIG), "--origin", ORIGIN], cwd=tribune_dir, env=env)
+    isso_cfg = isso_dir / "isso.cfg"
+    isso_cfg.write_text(
+        "[general]\n"
+        f"dbpath = {isso_dir / 'comments.db'}\n"
+        f"host = {ORIGIN}\n"
+        "[moderation]\nenabled = false\n"
+        "[guard]\nenabled = false\n"
+        "[server]\nlisten = http://127.0.0.1:0/\n"
+    )
+    run([str(ISSO_VENV / "python"), str(BENCH / "isso_load.py"), str(isso_cfg),
+         str(THREADS), str(PER_THREAD), str(BIG)], env=env)
+    load_seconds = time.monotonic() - started
+
+    w = str(args.workers)
+    ports = {name: free_port() for name in (
+        "tribune", "tribune_granian", "isso", "hello_sync", "hello_gthread", "hello_granian")}
+    servers = {
+        "tribune": Server("tribune", [str(VENV / "tribune"), "serve", "--port",
+                                      str(ports["tribune"]), "--workers", w],
+                          port=ports["tribune"], cwd=tribune_dir, env=env, probe="/healthz",
+                          log=out / "tribune.log"),
+        "tribune_granian": Server(
+            "tribune_granian",
+            [str(VENV / "granian"), "--interface", "wsgi", "--workers", w, "--host",
+             "127.0.0.1", "--port", str(ports["tribune_granian"]), "--no-ws",
+             "tribune.publishing.wsgi:application"],
+            port=ports["tribune_granian"], cwd=tribune_dir,
+            env={**env, "PYTHONPATH": str(ROOT)}, probe="/healthz",
+            log=out / "tribune_granian.log"),
+        "isso": Server("isso", [str(ISSO_VENV / "gunicorn"), "-w", w, "-b",
+                                f"127.0.0.1:{ports['isso']}", "isso.run"],
+                       port=ports["isso"], cwd=isso_dir,
+                       env={**env, "ISSO_SETTINGS": str(isso_cfg)}, probe="/info",
+                       log=out / "isso.log"),
+        "hello_sync": Server("hello_sync", [str(VENV / "gunicorn"), "-w", w, "-b",
+                                            f"127.0.0.1:{ports['hello_sync']}", "hello"],
+                             port=ports["hello_sync"], cwd=BENCH, env=env, probe="/",
+                             log=out / "hello_sync.log"),
+        "hello_gthread": Server(
+            "hello_gthread", [str(VENV / "gunicorn"), "-w", w, "-k", "gthread", "--threads",
+                              "4", "-b", f"127.0.0.1:{ports['hello_gthread']}", "hello"],
+            port=ports["hello_gthread"], cwd=BENCH, env=env, probe="/",
+            log=out / "hello_gthread.log"),
+        "hello_granian": Server(
+            "hello_granian", [str(VENV / "granian"), "--interface", "wsgi", "--workers", w,
+                              "--host", "127.0.0.1", "--port", str(ports["hello_granian"]),
+                              "--no-ws", "hello:application"],
+            port=ports["hello_granian"], cwd=BENCH, env=env, probe="/",
+            log=out / "hello_granian.log"),
+    }
+    results: dict = {"load_seconds": round(load_seconds, 1), "cases": {}}
+    try:
+        for server in servers.values():
+            server.wait()
+        from urllib.parse import quote, urlencode
+
+        thread_url = f"{ORIGIN}/t/7"
+        count_urls = [f"{ORIGIN}/t/{i}" for i in range(1, COUNT_URLS + 1)]
+        count_uris = [f"/t/{i}" for i in range(1, COUNT_URLS + 1)]
+        submit_t = lua_post(out / "submit_tribune.lua", "/api/v1/comments",
+                            '{"url":"' + ORIGIN + '/t/3","author":"Bench","body":"Comment '
+                            'number %d from the benchmark."}',
+                            {"Content-Type": "application/json"})
+        submit_i = lua_post(out / "submit_isso.lua", "/new?uri=" + quote("/t/3"),
+                            '{"author":"Bench","text":"Comment number %d from the '
+                            'benchmark."}', {"Content-Type": "application/json"})
+        count_i = out / "count_isso.lua"
+        count_i.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = '
+                           '"application/json"\n'
+                           f"wrk.body = {json.dumps(json.dumps(count_uris))}\n")
+        cases = []
+        for label, base in (("tribune", servers["tribune"].url),
+                            ("tribune_granian", servers["tribune_granian"].url)):
+            cases += [
+                (f"{label}.thread", base + "/api/v1/comments?" + urlencode({"url": thread_url}),
+                 None),
+                (f"{label}.big", base + "/api/v1/comments?" + urlencode({"url": ORIGIN + "/big"}),
+                 None),
+                (f"{label}.counts", base + "/api/v1/counts?" + urlencode(
+                    [("url", u) for u in count_urls]), None),
+                (f"{label}.submit", base, submit_t),
+            ]
+        isso = servers["isso"].url
+        cases += [
+            ("isso.thread", isso + "/?uri=" + quote("/t/7"), None),
+            ("isso.big", isso + "/?uri=" + quote("/big"), None),
+            ("isso.counts", isso + "/count", count_i),
+            ("isso.submit", isso, submit_i),
+            ("hello.sync", servers["hello_sync"].url + "/", None),
+            ("hello.gthread", servers["hello_gthread"].url + "/", None),
+            ("hello.granian", servers["hello_granian"].url + "/", None),
+        ]
+        only = {c for c in args.only.split(",") if c}
+        for name, url, script in cases:
+            if only and name not in only:
+                continue
+            # One request first, so every case starts from a warmed server.
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(url, timeout=30).read()  # noqa: S310
+            load = machine_load()
+            result = wrk(url, seconds=args.seconds, connections=args.connections,
+                         script=script)
+            result["load_before"] = load
+            results["cases"][name] = result
+            print(f"{name:24} {result['rps']:>10.1f} req/s  p50 {result.get('p50', 0):7.2f} ms"
+                  f"  p99 {result.get('p99', 0):7.2f} ms  non-2xx {result['non_2xx']}"
+                  f"  (load {load})", flush=True)
+    finally:
+        for server in servers.values():
+            server.stop()
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"results: {out / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
