@@ -1,0 +1,116 @@
+"""The shipped linear models: loaded without pickle, scored in pure Python.
+
+A model is three files under ``models_data/``: ``NAME.json`` (what it is, how its
+features are made, its intercept and the thresholds in use), ``NAME.f32`` (the
+weights, little-endian float32, one per hash bucket) and ``NAME.idf.f32`` (the
+inverse document frequency of each bucket in the training rows). Loading reads bytes
+into an :class:`array.array`; no code in the files is ever run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from array import array
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from .features import Hasher, features
+
+MODELS_PACKAGE = "tribune.triage.models_data"
+# Which model scores which desk language for insult and hate; spam is scored
+# for every desk.
+TOXICITY_MODELS = {"en": "en_toxicity", "ko": "ko_toxicity"}
+SPAM_MODEL = "spam"
+
+
+@dataclass
+class LinearModel:
+    name: str
+    description: str
+    bits: int
+    char_min: int
+    char_max: int
+    word_bigrams: bool
+    intercept: float
+    weights: array
+    idf: array | None = None
+    # Probability thresholds: "flag" shows a label on the card, "high" weighs more.
+    thresholds: dict[str, float] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.hasher = Hasher(self.bits)
+
+    def score(self, text: str) -> float:
+        """Probability (0..1) that ``text`` belongs to the model's positive class."""
+        vector = features(
+            text, hasher=self.hasher, char_min=self.char_min, char_max=self.char_max,
+            word_bigrams=self.word_bigrams, idf=self.idf,
+        )
+        weights = self.weights
+        z = self.intercept + sum(weights[key] * value for key, value in vector.items())
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def _floats(data: bytes, size: int, what: str) -> array:
+    values = array("f")
+    values.frombytes(data)
+    if sys.byteorder != "little":
+        values.byteswap()
+    if len(values) != size:
+        raise ValueError(f"{what}: {len(values)} values where {size} were expected")
+    return values
+
+
+def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | None) -> LinearModel:
+    meta = json.loads(meta_text)
+    size = 1 << int(meta["bits"])
+    weights = _floats(weight_bytes, size, f"model {meta['name']} weights")
+    idf = _floats(idf_bytes, size, f"model {meta['name']} idf") if idf_bytes else None
+    return LinearModel(
+        name=meta["name"],
+        description=meta.get("description", ""),
+        bits=int(meta["bits"]),
+        char_min=int(meta["char_min"]),
+        char_max=int(meta["char_max"]),
+        word_bigrams=bool(meta.get("word_bigrams", True)),
+        intercept=float(meta["intercept"]),
+        weights=weights,
+        idf=idf,
+        thresholds={k: float(v) for k, v in meta.get("thresholds", {}).items()},
+        meta=meta,
+    )
+
+
+@cache
+def model_load(name: str) -> LinearModel:
+    """The shipped model ``name``, loaded once per process."""
+    folder = resources.files(MODELS_PACKAGE)
+    idf_file = folder / f"{name}.idf.f32"
+    return model_from_files(
+        (folder / f"{name}.json").read_text(encoding="utf-8"),
+        (folder / f"{name}.f32").read_bytes(),
+        idf_file.read_bytes() if idf_file.is_file() else None,
+    )
+
+
+def model_names() -> list[str]:
+    folder = resources.files(MODELS_PACKAGE)
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def model_for(lang: str) -> LinearModel:
+    """The model ``tribune triage evaluate --lang`` uses: a toxicity model for
+    ``en``/``ko``, the spam model for ``spam``."""
+    lang = (lang or "").lower()
+    if lang == "spam":
+        return model_load(SPAM_MODEL)
+    name = TOXICITY_MODELS.get(lang.split("-")[0])
+    if name is None:
+        raise KeyError(lang)
+    return model_load(name)

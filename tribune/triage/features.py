@@ -1,0 +1,102 @@
+"""Text cleaning and hashed n-gram features, the same at training and at run time.
+
+The shipped models are linear over these features, so a model is only as good as
+the promise that :func:`features` gives the same numbers in production as it did
+when the model was trained. Both sides import this module; nothing else turns
+text into features.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import unicodedata
+import zlib
+from collections.abc import Sequence
+
+# Only the first characters are scored: a long comment's tone shows early, and
+# it keeps the time per comment bounded (see docs/triage.md).
+SCORED_CHARS = 1000
+
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\ufeff\u200b\u200c\u200d\u2060\u00ad\u200e\u200f"), None
+)
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MENTION_RE = re.compile(r"@\w+")
+_DIGITS_RE = re.compile(r"\d")
+_WORD_RE = re.compile(r"\w+")
+_TAG_RE = re.compile(r"<[^>]{0,200}>")
+
+
+def clean(text: str) -> str:
+    """Cleaned text as the models see it: HTML entities resolved, invisible
+    characters dropped, compatibility forms folded (NFKC), case folded, links
+    and @-names reduced to placeholders, digits to 0."""
+    text = html.unescape(text[: SCORED_CHARS * 2]).translate(_INVISIBLE)
+    text = _TAG_RE.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _URL_RE.sub(" xurlx ", text)
+    text = _MENTION_RE.sub(" xuserx ", text)
+    text = _DIGITS_RE.sub("0", text)
+    return text[:SCORED_CHARS]
+
+
+class Hasher:
+    """Maps feature strings to buckets with CRC-32 (stable across processes and
+    machines, unlike ``hash()``), remembering recent answers."""
+
+    def __init__(self, bits: int, cache_size: int = 300_000):
+        self.mask = (1 << bits) - 1
+        self.cache: dict[str, int] = {}
+        self.cache_size = cache_size
+
+    def __call__(self, key: str) -> int:
+        bucket = self.cache.get(key)
+        if bucket is None:
+            if len(self.cache) >= self.cache_size:
+                self.cache.clear()
+            bucket = zlib.crc32(key.encode("utf-8")) & self.mask
+            self.cache[key] = bucket
+        return bucket
+
+
+def tokens(cleaned: str) -> list[str]:
+    return _WORD_RE.findall(cleaned)
+
+
+def features(
+    text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
+    idf: Sequence[float] | None = None,
+) -> dict[int, float]:
+    """Sparse feature vector of ``text``: word unigrams (and bigrams), character
+    n-grams inside padded words (``char_min``..``char_max``), log-scaled counts
+    times ``idf`` (when given), L2-normalised. Keys are bucket numbers."""
+    cleaned = clean(text)
+    words = tokens(cleaned)
+    counts: dict[int, float] = {}
+    for index, word in enumerate(words):
+        key = hasher("w " + word)
+        counts[key] = counts.get(key, 0.0) + 1.0
+        if word_bigrams and index:
+            key = hasher("b " + words[index - 1] + " " + word)
+            counts[key] = counts.get(key, 0.0) + 1.0
+        padded = f" {word} "
+        length = len(padded)
+        for n in range(char_min, char_max + 1):
+            for start in range(0, length - n + 1):
+                key = hasher(padded[start : start + n])
+                counts[key] = counts.get(key, 0.0) + 1.0
+    # Non-word marks (emoji, "!!!", "?") carry tone in every language.
+    for char in cleaned:
+        if not char.isalnum() and not char.isspace():
+            key = hasher("p " + char)
+            counts[key] = counts.get(key, 0.0) + 1.0
+    if not counts:
+        return {}
+    if idf is None:
+        scaled = {key: 1.0 + math.log(value) for key, value in counts.items()}
+    else:
+        scaled = {key: (1.0 + math.log(value)) * idf[key] for key, value in counts.items()}
+    norm = math.sqrt(sum(v * v for v in scaled.values()))
+    return {key: value / norm for key, value in scaled.items()}

@@ -1,0 +1,114 @@
+"""``tribune triage``: evaluate and train the models, keep word lists, policies.
+
+    tribune triage evaluate FILE.csv [--lang en|ko|spam]
+    tribune triage train [--data DIR]
+    tribune triage words list|add|remove --desk CODE [TERM ...]
+    tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
+    tribune triage senior NAME [--remove]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tribune.core.errors import TribuneError
+from tribune.sites.models import Site
+from tribune.triage.classifier import model_for
+from tribune.triage.evaluation import evaluate, read_rows
+from tribune.triage.models import Term
+from tribune.triage.services import policy_set, senior_set, term_add, term_remove
+
+
+class Command(BaseCommand):
+    help = "Triage: evaluate and train the models, desk word lists, site policies."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        ev = sub.add_parser("evaluate", help="Precision, recall and ROC AUC on a labelled CSV.")
+        ev.add_argument("file", help="CSV with columns text,label (1 = offensive, hateful "
+                                     "or spam; 0 otherwise)")
+        ev.add_argument("--lang", default="en",
+                        help="en or ko (insult and hate models) or spam (default en)")
+        tr = sub.add_parser("train", help="Rebuild every shipped model from the data.")
+        tr.add_argument("--data", help="Folder of the training CSVs (default ../shared/data)")
+        tr.add_argument("--out", help="Where to write the models (default: the package)")
+        words = sub.add_parser("words", help="A desk's list of insult and hate terms.")
+        words.add_argument("verb", choices=["list", "add", "remove"])
+        words.add_argument("--desk", required=True)
+        words.add_argument("terms", nargs="*")
+        policy = sub.add_parser("policy", help="A site's hold and rejection thresholds.")
+        policy.add_argument("site", type=int)
+        policy.add_argument("--hold", type=int, default=None)
+        policy.add_argument("--reject", type=int, default=None)
+        policy.add_argument("--clause", type=int, default=None)
+        senior = sub.add_parser("senior", help="Let a moderator decide held comments.")
+        senior.add_argument("name")
+        senior.add_argument("--remove", action="store_true")
+
+    def handle(self, *args, **options):
+        try:
+            getattr(self, f"_{options['action']}")(options)
+        except TribuneError as error:
+            raise CommandError(error.message) from None
+
+    def _evaluate(self, options):
+        try:
+            model = model_for(options["lang"])
+        except KeyError:
+            raise CommandError(
+                f"No model for --lang {options['lang']}; use en, ko or spam."
+            ) from None
+        result = evaluate(model, read_rows(Path(options["file"])))
+        self.stdout.write(f"model: {model.name} ({model.description})")
+        self.stdout.write(f"rows: {result.rows} ({result.positives} labelled 1)")
+        for at in result.at:
+            self.stdout.write(
+                f"threshold {at.name} {at.threshold:.2f}: precision {at.precision:.3f} "
+                f"recall {at.recall:.3f} ({at.flagged} flagged)"
+            )
+        self.stdout.write(f"ROC AUC: {result.roc_auc:.3f}")
+
+    def _train(self, options):
+        try:
+            from tribune.triage.training.train import MODELS_DIR, train_all
+        except ImportError as error:
+            raise CommandError(
+                f"Training needs the train extra (pip install 'tribune[train]'): {error}"
+            ) from None
+        folder = Path(options["data"]) if options["data"] else None
+        out = Path(options["out"]) if options["out"] else MODELS_DIR
+        if folder is not None and not folder.is_dir():
+            raise CommandError(f"There is no folder {folder}.")
+        try:
+            train_all(folder=folder, out=out, say=self.stdout.write)
+        except FileNotFoundError as error:
+            raise CommandError(f"Training data not found: {error.filename}") from None
+
+    def _words(self, options):
+        desk, verb, terms = options["desk"], options["verb"], options["terms"]
+        if verb != "list" and not terms:
+            raise CommandError(f"Name the terms to {verb}.")
+        for term in terms:
+            if verb == "add":
+                term_add(desk_code=desk, term=term)
+            elif not term_remove(desk_code=desk, term=term):
+                self.stderr.write(f"{term!r} was not listed.")
+        for term in Term.objects.filter(desk__code=desk.lower()).values_list("term", flat=True):
+            self.stdout.write(term)
+
+    def _policy(self, options):
+        site = Site.objects.filter(pk=options["site"]).first()
+        if site is None:
+            raise CommandError(f"There is no site {options['site']}.")
+        policy = policy_set(site=site, hold_threshold=options["hold"],
+                            reject_threshold=options["reject"], reject_clause=options["clause"])
+        self.stdout.write(
+            f"site {site.pk}: hold from {policy.hold_threshold or '-'}, reject from "
+            f"{policy.reject_threshold or '-'} under clause {policy.reject_clause or '-'}"
+        )
+
+    def _senior(self, options):
+        senior_set(name=options["name"], senior=not options["remove"])
+        self.stdout.write(f"{options['name']}: {'not ' if options['remove'] else ''}senior")

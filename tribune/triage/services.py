@@ -1,0 +1,354 @@
+"""Triage: score each comment at submission and act on a site's policy.
+
+:func:`comment_triage` is called by :func:`tribune.comments.services.comment_submit`
+inside its transaction, right after the comment row is created. It never
+publishes anything; under a site's policy it may hold a comment for a senior
+moderator or reject it through :func:`tribune.moderation.services.comment_decide`
+(``moderator=None``: a decision by the system, in the audit trail, reversible
+like any other).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, Permission
+from django.db import transaction
+from django.db.models import Count, F, Max, Min
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tribune.comments.models import Comment, Status
+from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
+from tribune.core.ids import parse_id
+from tribune.core.text import clean_text
+from tribune.sites.models import Desk, Site
+from tribune.sites.services import clause_get
+from tribune.threads.models import ModerationMode
+
+from . import campaign
+from .models import Band, Cluster, CommentTriage, Policy, Term
+from .personal import personal_information
+from .signals import TextSignals, text_signals
+
+logger = logging.getLogger("tribune.triage")
+
+VELOCITY_WINDOW = timedelta(minutes=10)
+COMMENTER_BURST = 5
+NETWORK_BURST = 10
+THREAD_SURGE = 30
+CLUSTER_WINDOW = timedelta(days=7)
+CANDIDATES_MAX = 200
+CAMPAIGN_MIN = 3
+TERM_MAX = 100
+
+
+@dataclass(frozen=True)
+class Velocity:
+    commenter: int
+    network: int
+    thread: int
+
+
+def priority_of(
+    signals: TextSignals, velocity: Velocity | None = None
+) -> tuple[int, list[dict]]:
+    """The priority (0..100) and the reason labels for a comment's signals.
+
+    Each label is ``{"code": …}`` plus what its text needs; see
+    :func:`tribune.triage.selectors.label_text`.
+    """
+    score = 0.0
+    labels: list[dict] = []
+    if signals.toxicity is not None and signals.toxicity >= 0.5:
+        score += 55 * signals.toxicity
+        labels.append({"code": "insult", "score": round(signals.toxicity, 2)})
+    if signals.wordlist_hits:
+        score += 40
+        labels.append({"code": "listed_terms", "terms": signals.wordlist_hits[:3],
+                       "n": len(signals.wordlist_hits)})
+    if signals.spam >= 0.5:
+        score += 45 * signals.spam
+        labels.append({"code": "spam", "score": round(signals.spam, 2)})
+    if signals.links:
+        score += min(15, 5 * signals.links)
+        labels.append({"code": "links", "n": signals.links, "domains": signals.domains})
+    if signals.shouting:
+        score += 8
+        labels.append({"code": "shouting"})
+    if signals.repetition:
+        score += 8
+        labels.append({"code": "repetition"})
+    if signals.language_mismatch:
+        score += 8
+        labels.append({"code": "language_mismatch", "script": signals.script})
+    for code in signals.name:
+        score += 10
+        labels.append({"code": code})
+    if signals.personal:
+        score += 10
+        labels.append({"code": "personal_information", "kinds": signals.personal})
+    if velocity is not None:
+        if velocity.commenter >= COMMENTER_BURST:
+            score += 15
+            labels.append({"code": "commenter_burst", "n": velocity.commenter})
+        if velocity.network >= NETWORK_BURST:
+            score += 15
+            labels.append({"code": "network_burst", "n": velocity.network})
+        if velocity.thread >= THREAD_SURGE:
+            score += 5
+            labels.append({"code": "thread_surge", "n": velocity.thread})
+    return min(100, round(score)), labels
+
+
+def campaign_priority(size: int) -> int:
+    """The least priority of every member of a cluster of ``size`` comments."""
+    return min(100, 50 + min(30, size)) if size >= CAMPAIGN_MIN else 0
+
+
+def desk_terms(*, desk_id: int) -> list[str]:
+    return list(Term.objects.filter(desk_id=desk_id).values_list("term", flat=True))
+
+
+def _velocity(comment: Comment, now) -> Velocity:
+    since = now - VELOCITY_WINDOW
+    recent = CommentTriage.objects.filter(submitted_at__gte=since)
+    return Velocity(
+        commenter=recent.filter(commenter_id=comment.commenter_id).count() + 1,
+        network=(recent.filter(network_hash=comment.network_hash).count() + 1)
+        if comment.network_hash else 0,
+        thread=recent.filter(thread_id=comment.thread_id).count() + 1,
+    )
+
+
+def _cluster_refresh(cluster_id: int) -> Cluster:
+    members = CommentTriage.objects.filter(cluster_id=cluster_id)
+    figures = members.aggregate(
+        size=Count("pk"), commenters=Count("commenter_id", distinct=True),
+        threads=Count("thread_id", distinct=True), first_at=Min("submitted_at"),
+        last_at=Max("submitted_at"),
+    )
+    Cluster.objects.filter(pk=cluster_id).update(**figures)
+    floor = campaign_priority(figures["size"])
+    if floor:
+        members.filter(priority__lt=floor).update(priority=Greatest(F("priority"), floor))
+    return Cluster.objects.get(pk=cluster_id)
+
+
+def _cluster_join(triage: CommentTriage, sig: list[int], now) -> None:
+    """Put ``triage`` in a cluster with its near-identical predecessors, merging
+    clusters it bridges, and record its band keys for those to come."""
+    keys = campaign.band_keys(sig)
+    candidate_ids = list(
+        Band.objects.filter(key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW)
+        .values_list("triage_id", flat=True).distinct()[:CANDIDATES_MAX]
+    )
+    matches = [
+        (pk, cluster_id)
+        for pk, cluster_id, text in CommentTriage.objects.filter(pk__in=candidate_ids)
+        .values_list("pk", "cluster_id", "signature")
+        if campaign.similarity(sig, campaign.decode(text)) >= campaign.SIMILARITY
+    ]
+    Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
+    if not matches:
+        return
+    clusters = sorted({cluster_id for _pk, cluster_id in matches if cluster_id is not None})
+    if clusters:
+        target = clusters[0]
+        if len(clusters) > 1:
+            CommentTriage.objects.filter(cluster_id__in=clusters[1:]).update(cluster_id=target)
+            Cluster.objects.filter(pk__in=clusters[1:]).delete()
+    else:
+        target = Cluster.objects.create(created_at=now, first_at=now, last_at=now).pk
+    loose = [pk for pk, cluster_id in matches if cluster_id is None]
+    CommentTriage.objects.filter(pk__in=[*loose, triage.pk]).update(cluster_id=target)
+    triage.cluster_id = target
+    cluster = _cluster_refresh(target)
+    triage.priority = max(triage.priority, campaign_priority(cluster.size))
+
+
+def comment_score(*, comment: Comment) -> CommentTriage:
+    """Score ``comment`` and store the result; raises on any failure.
+
+    The caller may rely on: one :class:`CommentTriage` row for the comment, its
+    cluster joined, and the site's policy applied (a hold, or a rejection by
+    the system through ``comment_decide``), all inside the caller's transaction.
+    """
+    now = timezone.now()
+    thread = comment.thread
+    signals = text_signals(
+        body=comment.body, author=comment.author, desk_language=thread.desk.language,
+        terms=desk_terms(desk_id=thread.desk_id),
+    )
+    priority, labels = priority_of(signals, _velocity(comment, now))
+    sig = campaign.signature(comment.body)
+    triage = CommentTriage.objects.create(
+        comment=comment, thread_id=comment.thread_id, commenter_id=comment.commenter_id,
+        network_hash=comment.network_hash, submitted_at=comment.submitted_at,
+        priority=priority, labels=labels, toxicity=signals.toxicity, spam=signals.spam,
+        script=signals.script, language=signals.language,
+        language_mismatch=signals.language_mismatch,
+        signature=campaign.encode(sig) if sig else "",
+    )
+    if sig is not None:
+        _cluster_join(triage, sig, now)
+    policy = Policy.objects.filter(site_id=thread.site_id).first()
+    if policy is not None:
+        if policy.hold_threshold is not None and triage.priority >= policy.hold_threshold:
+            triage.held = True
+            triage.labels = [*triage.labels, {"code": "held"}]
+        reject = (
+            policy.reject_threshold is not None
+            and triage.priority >= policy.reject_threshold
+            and thread.moderation == ModerationMode.PRE
+            and comment.status == Status.PENDING
+        )
+        if reject:
+            from tribune.moderation.services import comment_decide
+
+            triage.labels = [*triage.labels, {"code": "auto_rejected"}]
+            comment_decide(
+                comment_id=comment.pk, moderator=None, action="reject",
+                clause=policy.reject_clause,
+                note=f"triage: rejected automatically at priority {triage.priority} "
+                     f"(site policy: {policy.reject_threshold} and above)",
+            )
+    triage.save(update_fields=["priority", "labels", "held", "cluster"])
+    return triage
+
+
+def comment_triage(*, comment: Comment) -> CommentTriage | None:
+    """:func:`comment_score`, but a failure of triage never loses the comment:
+    it is logged (the comment's id only) and the comment waits unscored."""
+    try:
+        with transaction.atomic():
+            return comment_score(comment=comment)
+    except Exception:
+        logger.exception("triage failed for comment %s", comment.pk)
+        return None
+
+
+# --- Readers: personal information ------------------------------------------
+
+
+def personal_information_check(*, author: object, body: object, confirmed: bool) -> list[str]:
+    """Refuse (``InvalidInput`` with code ``confirm_personal_information``) a
+    comment that seems to hold personal information, unless the reader
+    ``confirmed`` sending it; returns the kinds found."""
+    kinds = sorted(
+        set(personal_information(body if isinstance(body, str) else ""))
+        | set(personal_information(author if isinstance(author, str) else ""))
+    )
+    if kinds and not confirmed:
+        raise InvalidInput(personal_information_reason(), field="body",
+                           code="confirm_personal_information")
+    return kinds
+
+
+def personal_information_reason() -> str:
+    return _(
+        "Your comment seems to contain a phone number, an e-mail address or an identity "
+        "number; once published, anyone can read it and use it to find or contact you."
+    )
+
+
+# --- Moderators: decide a cluster, policies, word lists, seniors ---------------
+
+
+def is_senior(user: AbstractBaseUser) -> bool:
+    return bool(user.is_superuser or user.has_perm("triage.decide_held"))
+
+
+def cluster_decide(
+    *, cluster_id: object, moderator: AbstractBaseUser, action: object, clause: object = None,
+    note: object = "",
+) -> list[Comment]:
+    """Decide every pending comment of a cluster the moderator may see, through
+    ``comment_decide`` one by one, all or none (one transaction).
+
+    Refuses (``PermissionDenied``) when a comment is held for a senior moderator
+    and the moderator is not one; ``NotFound`` when nothing is left to decide.
+    """
+    from tribune.moderation.services import comment_decide, comments_visible_to
+
+    cluster_id = parse_id(cluster_id, field="cluster")
+    if action not in ("approve", "reject"):
+        raise InvalidInput(_("A whole cluster is approved or rejected."), field="action")
+    pending = list(
+        comments_visible_to(moderator)
+        .filter(triage__cluster_id=cluster_id, status=Status.PENDING)
+        .select_related("triage").order_by("submitted_at", "id")
+    )
+    if not pending:
+        raise NotFound(_("There is nothing left to decide in cluster %(id)s.") % {"id": cluster_id})
+    if any(c.triage.held for c in pending) and not is_senior(moderator):
+        raise PermissionDenied(
+            _("This cluster holds comments kept for a senior moderator."), code="held"
+        )
+    with transaction.atomic():
+        return [
+            comment_decide(comment_id=c.pk, moderator=moderator, action=action, clause=clause,
+                           note=note)
+            for c in pending
+        ]
+
+
+def policy_set(
+    *, site: Site, hold_threshold: int | None, reject_threshold: int | None,
+    reject_clause: int | None,
+) -> Policy:
+    """Set a site's triage policy; a rejection threshold needs an existing clause."""
+    for name, value in (("hold", hold_threshold), ("reject", reject_threshold)):
+        if value is not None and not 1 <= value <= 100:
+            raise InvalidInput(_("A threshold is a priority from 1 to 100."), field=name)
+    if reject_threshold is not None:
+        if reject_clause is None:
+            raise InvalidInput(_("Automatic rejection needs a clause."), field="clause")
+        clause_get(site=site, number=reject_clause)
+    policy, _created = Policy.objects.update_or_create(
+        site=site, defaults={"hold_threshold": hold_threshold,
+                             "reject_threshold": reject_threshold,
+                             "reject_clause": reject_clause if reject_threshold else None},
+    )
+    return policy
+
+
+def _desk(code: str) -> Desk:
+    desk = Desk.objects.filter(code=(code or "").lower()).first()
+    if desk is None:
+        raise NotFound(_("There is no desk %(code)s.") % {"code": code})
+    return desk
+
+
+def term_add(*, desk_code: str, term: object, user: AbstractBaseUser | None = None) -> Term:
+    """List ``term`` as insult or hate for the desk (idempotent)."""
+    desk = _desk(desk_code)
+    clean = clean_text(term, field="term", max_length=TERM_MAX, allow_newlines=False)
+    found, _created = Term.objects.get_or_create(
+        desk=desk, term=clean, defaults={"added_by": user, "added_at": timezone.now()}
+    )
+    return found
+
+
+def term_remove(*, desk_code: str, term: object) -> bool:
+    """Unlist ``term``; True if it was listed."""
+    desk = _desk(desk_code)
+    deleted, _rows = Term.objects.filter(desk=desk, term=str(term).strip()).delete()
+    return bool(deleted)
+
+
+def senior_set(*, name: str, senior: bool = True) -> AbstractBaseUser:
+    """Let a moderator decide comments held for a senior moderator (or not)."""
+    user = get_user_model().objects.filter(username=name).first()
+    if user is None:
+        raise NotFound(_("There is no moderator named %(name)s.") % {"name": name})
+    permission = Permission.objects.get(codename="decide_held", content_type__app_label="triage")
+    if senior:
+        user.user_permissions.add(permission)
+    else:
+        user.user_permissions.remove(permission)
+    return user
