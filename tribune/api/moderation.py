@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Schema
+from ninja import Status as HttpStatus
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import InvalidInput
+from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.integrations.services import integration_authenticate
-from tribune.moderation.selectors import QUEUE_PAGE, queue_count, queue_page
-from tribune.moderation.services import comment_decide, token_authenticate
+from tribune.moderation.bans import ban_create, ban_lift, bans_of_commenter
+from tribune.moderation.selectors import (
+    QUEUE_ORDERS,
+    QUEUE_PAGE,
+    QUEUE_STATUSES,
+    QueueFilter,
+    decisions_latest,
+    queue_count,
+    queue_page,
+    reports_open,
+)
+from tribune.moderation.services import (
+    can_edit_desk,
+    can_see_desk,
+    comment_decide,
+    comments_decide_bulk,
+    comments_visible_to,
+    decision_undo_last,
+    reports_keep,
+    token_authenticate,
+)
+from tribune.threads.models import Thread
+from tribune.threads.services import thread_settings_update
 
 from .schemas import DecisionIn, ErrorOut, QueueCommentOut, QueueOut
 
@@ -22,6 +47,16 @@ class TokenAuth(HttpBearer):
 
 
 router = Router(tags=["moderation"], auth=TokenAuth())
+
+
+class WorkspaceCommentOut(QueueCommentOut):
+    thread: int = Field(description="The article's thread id (for its settings).")
+    commenter_id: int = Field(description="The commenter's id (for history and bans).")
+    reports: int = Field(default=0, description="Open reader reports.")
+
+
+class WorkspaceQueueOut(QueueOut):
+    comments: list[WorkspaceCommentOut]
 
 
 def moderator_comment(comment: Comment) -> dict:
@@ -40,25 +75,41 @@ def moderator_comment(comment: Comment) -> dict:
         "submitted": comment.submitted_at,
         "decided": comment.decided_at,
         "decision_clause": comment.decision_clause,
+        "thread": comment.thread_id,
+        "commenter_id": comment.commenter_id,
     }
 
 
-@router.get("/queue", response={200: QueueOut, 400: ErrorOut, 401: ErrorOut},
+@router.get("/queue", response={200: WorkspaceQueueOut, 400: ErrorOut, 401: ErrorOut},
             summary="The moderation queue")
 def queue(request: HttpRequest, status: str = Status.PENDING, after: int | None = None,
-          limit: int = QUEUE_PAGE):
-    """Comments of the moderator's desks with the given status, oldest first.
+          limit: int = QUEUE_PAGE, desk: str = "", article: int | None = None,
+          language: str = "", since: dt.date | None = None, until: dt.date | None = None,
+          q: str = "", order: str = "oldest"):
+    """Comments of the moderator's desks in one tab (pending, reported, approved,
+    rejected or all), filtered by desk code, article (thread id), language,
+    submission dates and a search in text and names; ``order`` oldest or newest.
     Page with ``after`` (the ``next_after`` of the previous page)."""
-    if status not in Status.values:
-        raise InvalidInput(_("The status must be pending, approved or rejected."),
-                           field="status")
+    if status not in QUEUE_STATUSES:
+        raise InvalidInput(
+            _("The status must be pending, reported, approved, rejected or all."),
+            field="status")
     if not 1 <= limit <= 200:
         raise InvalidInput(_("The limit must be between 1 and 200."), field="limit")
-    comments = queue_page(user=request.auth, status=status, after=after, limit=limit)
+    if order not in QUEUE_ORDERS:
+        raise InvalidInput(_("Unknown order."), field="order")
+    if len(q) > 100 or len(language) > 16 or len(desk) > 32:
+        raise InvalidInput(_("A filter is too long."), field="q")
+    filters = QueueFilter(status=status, desk=desk.lower(), article=article,
+                          language=language.lower(), since=since, until=until,
+                          q=q.strip(), order=order)
+    comments = queue_page(user=request.auth, filters=filters, after=after, limit=limit)
+    open_reports = reports_open(comment_ids=[c.pk for c in comments])
     return {
         "status": status,
-        "count": queue_count(user=request.auth, status=status),
-        "comments": [moderator_comment(c) for c in comments],
+        "count": queue_count(user=request.auth, filters=filters),
+        "comments": [moderator_comment(c) | {"reports": len(open_reports.get(c.pk, []))}
+                     for c in comments],
         "next_after": comments[-1].pk if len(comments) == limit else None,
     }
 
@@ -79,7 +130,209 @@ def decide(request: HttpRequest, comment_id: int, payload: DecisionIn):
         clause=payload.clause,
         body=payload.body,
         note=payload.note,
+        expected_status=payload.expected_status,
     )
     return moderator_comment(
         Comment.objects.select_related("thread__desk", "commenter").get(pk=comment.pk)
     )
+
+
+class BulkIn(Schema):
+    ids: list[int] = Field(description="Up to 200 comment ids.")
+    action: str = Field(description="approve or reject")
+    clause: int | None = None
+    note: str | None = None
+
+
+class BulkOut(Schema):
+    decided: list[int]
+    refused: dict[str, str]
+
+
+@router.post("/decisions", response={200: BulkOut, 400: ErrorOut, 401: ErrorOut, 415: ErrorOut},
+             summary="Decide several comments at once")
+def decide_bulk(request: HttpRequest, payload: BulkIn):
+    """Approve or reject (with a clause) several comments; each is decided on its
+    own, and the refusals are listed by id with their reason."""
+    outcome = comments_decide_bulk(comment_ids=payload.ids, moderator=request.auth,
+                                   action=payload.action, clause=payload.clause,
+                                   note=payload.note or "")
+    return {"decided": [c.pk for c in outcome.decided],
+            "refused": {str(k): v for k, v in outcome.refused.items()}}
+
+
+@router.post("/undo", response={200: QueueCommentOut, 401: ErrorOut, 409: ErrorOut},
+             summary="Undo one's own last decision")
+def undo(request: HttpRequest):
+    """Take back the caller's latest decision if it is recent (5 minutes by default)."""
+    comment = decision_undo_last(moderator=request.auth)
+    return moderator_comment(
+        Comment.objects.select_related("thread__desk", "commenter").get(pk=comment.pk)
+    )
+
+
+class ReportOut(Schema):
+    id: int
+    reason: str
+    text: str
+    created: dt.datetime
+
+
+@router.get("/comments/{comment_id}/reports",
+            response={200: list[ReportOut], 401: ErrorOut, 404: ErrorOut},
+            summary="Open reports on a comment")
+def reports(request: HttpRequest, comment_id: int):
+    if not comments_visible_to(request.auth).filter(pk=comment_id).exists():
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    return [{"id": r.pk, "reason": r.reason, "text": r.text, "created": r.created_at}
+            for r in reports_open(comment_ids=[comment_id]).get(comment_id, [])]
+
+
+class KeepOut(Schema):
+    comment: int
+    dismissed: int
+
+
+@router.post("/comments/{comment_id}/keep",
+             response={200: KeepOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="Keep a reported comment")
+def keep(request: HttpRequest, comment_id: int):
+    """Dismiss the open reports: the comment stays published. To remove it,
+    reject it with a clause (the reports are then resolved as removed)."""
+    return {"comment": comment_id,
+            "dismissed": reports_keep(comment_id=comment_id, moderator=request.auth)}
+
+
+class HistoryItemOut(Schema):
+    id: int
+    status: str
+    thread_url: str
+    body: str
+    edited_body: str | None
+    submitted: dt.datetime
+    decision: str | None
+    decision_clause: int | None
+
+
+class BanOut(Schema):
+    id: int
+    desk: str | None
+    until: dt.datetime | None
+    reason: str
+    in_force: bool
+    created: dt.datetime
+
+
+class CommenterOut(Schema):
+    id: int
+    pseudonym: str
+    comments: list[HistoryItemOut]
+    bans: list[BanOut]
+
+
+def _ban_out(ban) -> dict:
+    from tribune.moderation.bans import ban_in_force
+
+    return {"id": ban.pk, "desk": ban.desk.code if ban.desk else None, "until": ban.until,
+            "reason": ban.reason, "in_force": ban_in_force(ban), "created": ban.created_at}
+
+
+@router.get("/commenters/{commenter_id}",
+            response={200: CommenterOut, 401: ErrorOut, 404: ErrorOut},
+            summary="A commenter's history")
+def commenter(request: HttpRequest, commenter_id: int):
+    """The commenter's latest 100 comments on the caller's desks, with the latest
+    decision on each, and their bans."""
+    comments = list(
+        comments_visible_to(request.auth).filter(commenter_id=commenter_id)
+        .select_related("thread", "commenter").order_by("-submitted_at", "-id")[:100]
+    )
+    if not comments:
+        raise NotFound(_("There is no commenter %(id)s.") % {"id": commenter_id})
+    decisions = decisions_latest(comment_ids=[c.pk for c in comments])
+    return {
+        "id": commenter_id,
+        "pseudonym": comments[0].commenter.pseudonym,
+        "comments": [
+            {"id": c.pk, "status": c.status, "thread_url": c.thread.url, "body": c.body,
+             "edited_body": c.edited_body, "submitted": c.submitted_at,
+             "decision": decisions[c.pk].action if c.pk in decisions else None,
+             "decision_clause": c.decision_clause}
+            for c in comments
+        ],
+        "bans": [_ban_out(b) for b in bans_of_commenter(user=request.auth,
+                                                       commenter_id=commenter_id)],
+    }
+
+
+class BanIn(Schema):
+    desk: str | None = Field(default=None, description="Desk code; none: every desk "
+                                                       "(administrators)")
+    days: int | None = Field(default=None, description="Suspension in days; none: permanent")
+    reason: str | None = None
+
+
+@router.post("/commenters/{commenter_id}/bans",
+             response={201: BanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                       415: ErrorOut},
+             summary="Ban or suspend a commenter")
+def ban(request: HttpRequest, commenter_id: int, payload: BanIn):
+    """Desk editors (on their desks) and administrators."""
+    made = ban_create(actor=request.auth, commenter_id=commenter_id, desk_code=payload.desk,
+                      days=payload.days, reason=payload.reason or "")
+    return HttpStatus(201, _ban_out(made))
+
+
+@router.post("/bans/{ban_id}/lift", response={200: BanOut, 401: ErrorOut, 404: ErrorOut},
+             summary="Lift a ban")
+def lift(request: HttpRequest, ban_id: int):
+    return _ban_out(ban_lift(actor=request.auth, ban_id=ban_id))
+
+
+class ThreadSettingsIn(Schema):
+    open: bool
+    moderation: str = Field(description="pre or post")
+    closes_at: dt.datetime | None = None
+
+
+class ThreadSettingsOut(Schema):
+    id: int
+    url: str
+    open: bool
+    moderation: str
+    closes_at: dt.datetime | None
+
+
+def _thread_for(user, thread_id: int, *, edit: bool) -> Thread:
+    thread = Thread.objects.filter(pk=thread_id).first()
+    if thread is None or not can_see_desk(user, thread.desk_id):
+        raise NotFound(_("There is no article %(id)s.") % {"id": thread_id})
+    if edit and not can_edit_desk(user, thread.desk_id):
+        raise PermissionDenied(
+            _("Only a desk editor or an administrator changes an article's settings."))
+    return thread
+
+
+def _thread_out(thread: Thread) -> dict:
+    return {"id": thread.pk, "url": thread.url, "open": thread.is_open,
+            "moderation": thread.moderation, "closes_at": thread.closes_at}
+
+
+@router.get("/threads/{thread_id}", response={200: ThreadSettingsOut, 401: ErrorOut,
+                                              404: ErrorOut}, summary="An article's settings")
+def thread_settings(request: HttpRequest, thread_id: int):
+    return _thread_out(_thread_for(request.auth, thread_id, edit=False))
+
+
+@router.put("/threads/{thread_id}",
+            response={200: ThreadSettingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                      404: ErrorOut, 415: ErrorOut},
+            summary="Change an article's settings")
+def thread_settings_change(request: HttpRequest, thread_id: int, payload: ThreadSettingsIn):
+    """Open or closed, pre- or post-moderation, automatic closing time (desk
+    editors and administrators)."""
+    _thread_for(request.auth, thread_id, edit=True)
+    return _thread_out(thread_settings_update(
+        thread_id=thread_id, is_open=payload.open, moderation=payload.moderation,
+        closes_at=payload.closes_at,
+    ))
