@@ -50,4 +50,33 @@ def not_found(request, exc):
 
 api.add_router("/", comments_router)
 api.add_router("/moderation/", moderation_router)
+api.add_router("/", "tribune.api.reports.router")  # readers' reports of comments
+api.add_router("/me/", "tribune.api.me.router")  # a reader's own data
 api.add_router("/", threads_router)
+
+
+# Every operation that takes a parameter or a body can answer 400: errors.py turns
+# any validation failure (a path id that is not a number…) into one. The schema
+# says so for each, also where a router's declaration left it out (checked by
+# tribune/security/tests/test_openapi.py).
+_openapi_schema = api.get_openapi_schema
+
+
+def _openapi_schema_with_input_errors(*args, **kwargs):
+    schema = _openapi_schema(*args, **kwargs)
+    bad_request = {
+        "description": "Bad Request",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+    }
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses = operation.setdefault("responses", {})
+                if 400 not in responses and "400" not in responses:
+                    responses[400] = bad_request
+    return schema
+
+
+api.get_openapi_schema = _openapi_schema_with_input_errors
