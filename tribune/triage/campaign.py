@@ -34,7 +34,7 @@ def shingles(text: str) -> set[str]:
     folded = _URL_RE.sub(lambda m: " " + m.group(0).split("//")[-1].split("/")[0] + " ", folded)
     out: set[str] = set()
     for word in _WORD_RE.findall(folded):
-        out.add("w" + word)
+        out.add("#" + word)
         if len(word) > 4:
             out.update(word[i : i + 4] for i in range(len(word) - 3))
     return out

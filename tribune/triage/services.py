@@ -65,14 +65,14 @@ def priority_of(
     score = 0.0
     labels: list[dict] = []
     if signals.toxicity is not None and signals.toxicity >= 0.5:
-        score += 55 * signals.toxicity
+        score += 60 * signals.toxicity
         labels.append({"code": "insult", "score": round(signals.toxicity, 2)})
     if signals.wordlist_hits:
         score += 40
         labels.append({"code": "listed_terms", "terms": signals.wordlist_hits[:3],
                        "n": len(signals.wordlist_hits)})
     if signals.spam >= 0.5:
-        score += 45 * signals.spam
+        score += 60 * signals.spam
         labels.append({"code": "spam", "score": round(signals.spam, 2)})
     if signals.links:
         score += min(15, 5 * signals.links)

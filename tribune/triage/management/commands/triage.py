@@ -2,7 +2,7 @@
 
     tribune triage evaluate FILE.csv [--lang en|ko|spam]
     tribune triage train [--data DIR]
-    tribune triage words list|add|remove --desk CODE [TERM ...]
+    tribune triage words DESK list|add|remove [TERM ...]
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
 """
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         tr.add_argument("--data", help="Folder of the training CSVs (default ../shared/data)")
         tr.add_argument("--out", help="Where to write the models (default: the package)")
         words = sub.add_parser("words", help="A desk's list of insult and hate terms.")
+        words.add_argument("desk", help="the desk's code")
         words.add_argument("verb", choices=["list", "add", "remove"])
-        words.add_argument("--desk", required=True)
         words.add_argument("terms", nargs="*")
         policy = sub.add_parser("policy", help="A site's hold and rejection thresholds.")
         policy.add_argument("site", type=int)
