@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, PermissionDenied
-from tribune.sites.models import SiteOrigin
+from tribune.sites.models import Site, SiteOrigin
 from tribune.sites.urls import origin_of
 from tribune.threads.services import article_resolve
 
@@ -18,6 +19,42 @@ from tribune.threads.services import article_resolve
 # lookup is cached because every cross-origin read asks it.
 ORIGIN_CACHE_SECONDS = 60
 _ORIGIN_MAX = 300
+
+
+_GENERATION_KEY = "tribune:origin-site:generation"
+
+
+def _cache_key(normalised: str) -> str:
+    generation = cache.get(_GENERATION_KEY, 0)
+    digest = hashlib.sha256(normalised.encode()).hexdigest()[:32]
+    return f"tribune:origin-site:{generation}:{digest}"
+
+
+def origins_forget() -> None:
+    """Forget every cached answer (sites are registered in bulk, so no single
+    origin can be named). Other processes' caches expire within
+    ``ORIGIN_CACHE_SECONDS`` unless the cache is shared."""
+    try:
+        cache.incr(_GENERATION_KEY)
+    except ValueError:
+        cache.set(_GENERATION_KEY, 1, None)
+
+
+def _registration_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    origins_forget()
+    # Again once committed: a lookup made while the change was in flight
+    # must not keep the old answer.
+    transaction.on_commit(origins_forget)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (Site, SiteOrigin):
+        post_save.connect(_registration_changed, sender=model,
+                          dispatch_uid=f"embed-{model.__name__}-saved")
+        post_delete.connect(_registration_changed, sender=model,
+                            dispatch_uid=f"embed-{model.__name__}-deleted")
 
 
 def origin_site_id(origin: str | None) -> int | None:
@@ -28,7 +65,7 @@ def origin_site_id(origin: str | None) -> int | None:
         normalised = origin_of(origin, field="origin")
     except InvalidInput:
         return None
-    key = "tribune:origin-site:" + hashlib.sha256(normalised.encode()).hexdigest()[:32]
+    key = _cache_key(normalised)
     cached = cache.get(key)
     if cached is None:
         cached = (

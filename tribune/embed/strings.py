@@ -55,5 +55,6 @@ def widget_strings() -> dict[str, str]:
         "reply_to": _("Reply to %(name)s"),
         "in_reply_to": _("In reply to %(name)s"),
         "not_sent": _("Your comment was not sent"),
+        "send_anyway": _("Send it anyway"),
         "offline": _("Tribune could not be reached. Check your connection and try again."),
     }

@@ -193,6 +193,7 @@
       var payload = { url: conf.url, author: name.value, body: body.value, title: title };
       if (desk) payload.desk = desk;
       if (replyTo) payload.parent = replyTo.id;
+      if (form.confirmed) payload.confirm_personal_information = true;
       fetch(base + "/api/v1/comments", {
         method: "POST", credentials: "include", headers: headers(true),
         body: JSON.stringify(payload)
@@ -216,6 +217,11 @@
       }).catch(function (e) {
         button.disabled = false;
         button.textContent = thread.moderation === "post" ? S.publish : S.send;
+        // Personal details in the text: the reader may send it anyway, knowingly.
+        if (e && e.code === "confirm_personal_information") {
+          form.confirmed = true;
+          button.textContent = S.send_anyway;
+        }
         error.textContent = S.not_sent + ": " + (e && e.code ? e.message : S.offline);
         error.hidden = false;
         var field = e && e.field === "author" ? name : (e && e.field === "body" ? body : null);

@@ -224,3 +224,19 @@ def test_unregistered_host_gets_a_clear_message_and_no_data(transactional_db, ho
     assert page.locator(".tribune-comments a").get_attribute("href").startswith(
         f"{host.tribune}/embed/thread?url=")
     assert foreign == []
+
+
+def test_personal_details_are_sent_only_when_the_reader_confirms(transactional_db, host, page):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    open_widget(page, host)
+    widget = page.locator(".tribune-comments .trb")
+    widget.get_by_label("Display name").fill("Mina")
+    widget.get_by_label("Comment", exact=True).fill("Call me on 010-1234-5678 about this")
+    widget.get_by_role("button", name="Send for moderation").click()
+    expect(widget.locator(".trb-form .trb-error")).to_contain_text("phone number")
+    assert not Comment.objects.exists()
+    widget.get_by_role("button", name="Send it anyway").click()
+    expect(widget.locator(".trb-notice")).to_contain_text("awaits moderation")
+    assert Comment.objects.count() == 1
