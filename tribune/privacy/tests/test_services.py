@@ -53,3 +53,66 @@ def test_forwarded_for_is_only_believed_from_a_trusted_proxy():
             "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7"
         )
         assert network_hash(proxied) == network_hash_of("203.0.113.7")
+
+
+def test_trusted_proxies_may_be_networks_and_hops_may_carry_ports():
+    factory = RequestFactory()
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "2001:db8:ffff::/48"]):
+        proxied = factory.get("/", REMOTE_ADDR="10.1.2.3",
+                              HTTP_X_FORWARDED_FOR="203.0.113.7:5123, 10.9.9.9")
+        assert services._client_address(proxied) == "203.0.113.7"
+        v6 = factory.get("/", REMOTE_ADDR="2001:db8:ffff::1",
+                         HTTP_X_FORWARDED_FOR="[2001:db8:dead:beef::23]:443")
+        assert services._client_address(v6) == "2001:db8:dead:beef::23"
+        # A client cannot pose as another: only the hop our proxy added counts.
+        spoofed = factory.get("/", REMOTE_ADDR="10.1.2.3",
+                              HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.8")
+        assert services._client_address(spoofed) == "203.0.113.8"
+        # Garbage passed on by a proxy gives no identity rather than a wrong one.
+        garbage = factory.get("/", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="unknown")
+        assert network_hash(garbage) == ""
+        # Not from a proxy: the header is ignored.
+        direct = factory.get("/", REMOTE_ADDR="198.51.100.1", HTTP_X_FORWARDED_FOR="1.2.3.4")
+        assert services._client_address(direct) == "198.51.100.1"
+
+
+def test_a_bad_proxy_setting_trusts_nobody():
+    factory = RequestFactory()
+    with override_settings(TRUSTED_PROXIES=["not-an-address"]):
+        request = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+        assert services._client_address(request) == "10.0.0.2"
+
+
+def test_only_todays_key_is_kept_in_the_database_and_in_memory(settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.now().date()
+    NetworkKey.objects.create(day=today - dt.timedelta(days=1), secret=b"y" * 32)
+    services._KEY_CACHE[today - dt.timedelta(days=1)] = b"y" * 32
+    network_hash_of("203.0.113.77")
+    assert list(NetworkKey.objects.values_list("day", flat=True)) == [today]
+    # Within a test's transaction the key is not cached (it could be rolled back).
+    assert services._KEY_CACHE == {}
+    settings.TRIBUNE_NETWORK_KEY_DAYS = 2
+    NetworkKey.objects.create(day=today - dt.timedelta(days=1), secret=b"y" * 32)
+    assert services.network_keys_destroy() == 0
+    assert NetworkKey.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_key_is_cached_only_once_committed():
+    from django.db import transaction
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        rolled_back = network_hash_of("203.0.113.77")
+        raise Rollback
+    assert services._KEY_CACHE == {} and not NetworkKey.objects.exists()
+    committed = network_hash_of("203.0.113.77")
+    assert committed != rolled_back  # the rolled-back key was never used again
+    assert list(services._KEY_CACHE.values()) == [bytes(NetworkKey.objects.get().secret)]
+    assert network_hash_of("203.0.113.1") == committed
