@@ -68,7 +68,8 @@ def test_whole_loop_submit_then_approve(site, reader, api):
 
 
 def test_edit_keeps_original_and_shows_clause(site, reader, api):
-    sent = submit(reader, body="Call me on 010-1234-5678 about this").json()
+    sent = submit(reader, body="Call me on 010-1234-5678 about this",
+                  confirm_personal_information=True).json()
     response = decide(api, sent["id"], action="edit", body="Call me about this", clause=4,
                       note="phone number removed")
     assert response.status_code == 200
