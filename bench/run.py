@@ -96,8 +96,10 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None)
     latency = {f"p{m[1]}": float(m[2]) * UNITS[m[3]] for m in WRK_LINE.finditer(output)}
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     total = int(re.search(r"(\d+) requests in", output)[1])
-    return {"rps": rps, **latency, "requests": total,
-            "non_2xx": int(errors[1]) if errors else 0}
+    non_2xx = int(errors[1]) if errors else 0
+    # Only answered-as-intended requests count (a refused submission is not one).
+    return {"rps": round(rps * (total - non_2xx) / total, 1) if total else 0.0,
+            "rps_all": rps, **latency, "requests": total, "non_2xx": non_2xx}
 
 
 def lua_post(path: Path, target: str, body_format: str, headers: dict) -> Path:
@@ -139,6 +141,9 @@ def main(argv: list[str]) -> None:
     tribune_dir.mkdir()
     isso_dir.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TRIBUNE_VAR_DIR"}}
+    # Every request comes from 127.0.0.1: Tribune's per-network and per-commenter
+    # submission limits are switched off, as Isso runs with its guard off.
+    env["TRIBUNE_RATE_SUBMIT_NETWORK"] = env["TRIBUNE_RATE_SUBMIT_COMMENTER"] = ""
 
     print("loading data…", flush=True)
     started = time.monotonic()
