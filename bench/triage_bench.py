@@ -1,0 +1,216 @@
+"""Triage benchmark and evaluation: the figures in docs/triage.md.
+
+    .venv/bin/python bench/triage_bench.py [--quick]
+
+1. Held-out evaluation: writes each dataset's held-out split (fixed seed, rows
+   never used in training) to a temporary CSV outside the repository and runs
+   ``tribune triage evaluate`` on it.
+2. Time per comment of the text signals (all models, personal information,
+   scripts, links…) in-process: p50 and p99.
+3. Submission time with and without triage, on a scratch SQLite database.
+4. A generated campaign mixed into ordinary traffic, submitted through
+   ``comment_submit``: precision and recall of its cluster.
+5. Dialect check of the English model on hand-written sentence pairs.
+
+Needs ../shared/data (see tribune/triage/training/datasets.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SCRATCH = Path(tempfile.mkdtemp(prefix="triage-bench-"))
+os.environ["TRIBUNE_VAR_DIR"] = str(SCRATCH / "var")
+os.environ.pop("DATABASE_URL", None)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+from tribune.triage.training.datasets import DATASETS, rows, split  # noqa: E402
+
+LANGS = {"en_davidson": "en", "ko_beep": "ko", "spam_youtube": "spam"}
+TRIBUNE = str(Path(sys.executable).with_name("tribune"))
+
+# Written for this check (not from the data): the same neutral statement in
+# African-American English and in Standard American English.
+DIALECT_PAIRS = [
+    ("he be working late every night at the shop", "he works late every night at the shop"),
+    ("we finna go to the game after church", "we are about to go to the game after church"),
+    ("she ain't never been to the new library", "she has never been to the new library"),
+    ("they was at the meeting talking bout the budget",
+     "they were at the meeting talking about the budget"),
+    ("my cousin stay cooking for the whole block on sundays",
+     "my cousin always cooks for the whole street on sundays"),
+    ("that bus don't come on time no more", "that bus does not come on time any more"),
+    ("i been told you the school reopened", "i told you long ago that the school reopened"),
+    ("yall seen the new park by the river", "have you all seen the new park by the river"),
+    ("it be hot in them classrooms in june", "it is usually hot in those classrooms in june"),
+    ("we was just chilling at the market with the kids",
+     "we were just relaxing at the market with the kids"),
+    ("she finna start her new job at the clinic",
+     "she is about to start her new job at the clinic"),
+    ("he don't know nothing bout the election yet",
+     "he does not know anything about the election yet"),
+]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def held_out_evaluation() -> dict[str, str]:
+    results = {}
+    for name, lang in LANGS.items():
+        _train, test = split(rows(DATASETS[name]))
+        path = SCRATCH / f"{name}_held_out.csv"
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["text", "label"])
+            writer.writerows((text, label) for text, label, _row in test)
+        command = [TRIBUNE, "triage", "evaluate", str(path), "--lang", lang]
+        out = subprocess.run(command, capture_output=True, text=True, check=True,  # noqa: S603
+                             cwd=SCRATCH).stdout
+        print(f"\n$ tribune triage evaluate {name}_held_out.csv --lang {lang}\n{out}", end="")
+        results[name] = out.strip().splitlines()[-1]
+    return results
+
+
+def signal_timing() -> tuple[float, float]:
+    from tribune.triage.services import priority_of
+    from tribune.triage.signals import text_signals
+
+    texts = []
+    for name, lang in (("en_davidson", "en"), ("ko_beep", "ko"), ("spam_youtube", "en")):
+        _train, test = split(rows(DATASETS[name]))
+        texts += [(t, lang) for t, _y, _r in test[:700]]
+    for text, lang in texts[:50] + texts[700:750] + texts[1400:1450]:
+        # Load the models and warm the hash caches, as a running server has.
+        text_signals(body=text, author="Reader", desk_language=lang)
+    times = []
+    for text, lang in texts:
+        start = time.perf_counter()
+        priority_of(text_signals(body=text, author="Reader", desk_language=lang))
+        times.append((time.perf_counter() - start) * 1000)
+    p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
+    print(f"\ntext signals per comment ({len(times)} held-out comments): "
+          f"p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    return p50, p99
+
+
+def submissions(n: int, *, triage: bool, texts: list[str], url: str) -> list[float]:
+    import tribune.triage.services as triage_services
+    from tribune.comments.services import comment_submit
+
+    original = triage_services.comment_triage
+    if not triage:
+        triage_services.comment_triage = lambda *, comment: None
+    try:
+        times = []
+        for index in range(n):
+            start = time.perf_counter()
+            comment_submit(url=url, author="Reader", body=texts[index % len(texts)],
+                           commenter_token=secrets.token_urlsafe(16),
+                           network_hash=secrets.token_hex(8))
+            times.append((time.perf_counter() - start) * 1000)
+        return times
+    finally:
+        triage_services.comment_triage = original
+
+
+def submission_overhead(n: int) -> tuple[float, float]:
+    from tribune.triage.simulation import traffic
+
+    texts = [t for t, _c in traffic(campaign=0, ordinary_count=200, seed=11)]
+    submissions(20, triage=True, texts=texts, url="https://bench.example.org/warm")
+    without = submissions(n, triage=False, texts=texts, url="https://bench.example.org/a")
+    with_triage = submissions(n, triage=True, texts=texts, url="https://bench.example.org/b")
+    base, full = statistics.median(without), statistics.median(with_triage)
+    print(f"\nsubmission (SQLite, synchronous=FULL), median of {n}: without triage "
+          f"{base:.2f} ms, with triage {full:.2f} ms (+{100 * (full - base) / base:.1f}%)")
+    return base, full
+
+
+def campaign_clustering(campaign: int, ordinary_count: int) -> tuple[float, float, str]:
+    from collections import Counter
+
+    from tribune.comments.services import comment_submit
+    from tribune.triage.models import CommentTriage
+    from tribune.triage.selectors import cluster_line
+    from tribune.triage.simulation import traffic
+
+    commenters = [secrets.token_urlsafe(16) for _ in range(max(1, campaign * 2 // 5))]
+    truth = {}
+    for index, (text, is_campaign) in enumerate(traffic(campaign=campaign,
+                                                        ordinary_count=ordinary_count, seed=5)):
+        token = commenters[index % len(commenters)] if is_campaign else secrets.token_urlsafe(16)
+        comment = comment_submit(url=f"https://bench.example.org/flood-{index % 4}",
+                                 author="Reader", body=text, commenter_token=token)
+        truth[comment.pk] = is_campaign
+    clusters = dict(CommentTriage.objects.filter(pk__in=truth).values_list("pk", "cluster_id"))
+    votes = Counter(clusters[pk] for pk, flag in truth.items() if flag and clusters[pk])
+    best = votes.most_common(1)[0][0] if votes else None
+    members = {pk for pk, cluster in clusters.items() if cluster == best and best is not None}
+    true_positive = sum(1 for pk in members if truth[pk])
+    precision = true_positive / len(members) if members else 0.0
+    recall = true_positive / sum(truth.values())
+    stray = sum(1 for pk, cluster in clusters.items() if cluster and not truth[pk])
+    line = ""
+    if best is not None:
+        from tribune.triage.models import Cluster
+
+        line = cluster_line(Cluster.objects.get(pk=best))
+    print(f"\ncampaign of {campaign} in {campaign + ordinary_count} comments: precision "
+          f"{precision:.3f}, recall {recall:.3f}; ordinary comments put in any cluster: "
+          f"{stray}\ncard line: {line}")
+    return precision, recall, line
+
+
+def dialect_check() -> None:
+    from tribune.triage.classifier import model_load
+
+    model = model_load("en_toxicity")
+    aae = [model.score(a) for a, _s in DIALECT_PAIRS]
+    sae = [model.score(s) for _a, s in DIALECT_PAIRS]
+    flagged_aae = sum(s >= model.thresholds["flag"] for s in aae)
+    flagged_sae = sum(s >= model.thresholds["flag"] for s in sae)
+    print(f"\ndialect check ({len(DIALECT_PAIRS)} neutral pairs): mean score AAE "
+          f"{statistics.mean(aae):.3f} vs SAE {statistics.mean(sae):.3f}; flagged AAE "
+          f"{flagged_aae}, SAE {flagged_sae}")
+    for (a, s), x, y in zip(DIALECT_PAIRS, aae, sae, strict=True):
+        print(f"  {x:.2f} | {y:.2f}   {a}  /  {s}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller runs")
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    from tribune.core.testing import make_site
+
+    make_site(origin="https://bench.example.org", name="Bench")
+    print(f"scratch directory: {SCRATCH}")
+    held_out_evaluation()
+    signal_timing()
+    submission_overhead(100 if args.quick else 300)
+    campaign_clustering(41, 300 if args.quick else 1000)
+    dialect_check()
+
+
+if __name__ == "__main__":
+    main()
