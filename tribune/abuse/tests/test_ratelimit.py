@@ -153,3 +153,19 @@ def test_reads_are_never_limited_and_never_touch_the_counters(site, moderator):
                 assert client.get("/api/v1/counts", {"url": ARTICLE}).status_code == 200
                 assert client.get("/embed/thread", {"url": ARTICLE}).status_code == 200
     assert not any("abuse_ratecounter" in q["sql"] for q in queries.captured_queries)
+
+
+def test_reports_are_limited_per_network_with_retry_after(site, moderator):
+    from tribune.core.testing import make_published
+
+    comments = [make_published(moderator, url=ARTICLE, body=f"Published {n}.") for n in range(3)]
+    with limits(report={"network": "2/60"}):
+        statuses = []
+        for comment in comments:
+            response = Client().post(f"/api/v1/comments/{comment.pk}/reports",
+                                     data=json.dumps({"reason": "spam"}),
+                                     content_type="application/json")
+            statuses.append(response.status_code)
+        assert statuses == [201, 201, 429]
+        assert int(response["Retry-After"]) >= 1
+        assert "You have sent many reports in a short time" in response.json()["error"]["message"]
