@@ -48,7 +48,8 @@ def _split(url: object, field: str):
         raise InvalidInput(
             _("The URL is longer than %(limit)d characters.") % {"limit": URL_MAX}, field=field
         )
-    if any(ord(char) < 33 or ord(char) == 127 for char in url):
+    # Lone surrogates too: no database can store them (PostgreSQL refuses them).
+    if any(ord(char) < 33 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in url):
         raise InvalidInput(_("The URL contains spaces or control characters."), field=field)
     try:
         parts = urlsplit(url)

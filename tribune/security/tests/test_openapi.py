@@ -29,7 +29,15 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(db, site, moderator):
+    from django.core import signals
+    from django.db import close_old_connections
+
     from tribune.wsgi import application
+
+    # As Django's test client does: the end of a request must not close the
+    # connection that holds the test's transaction (PostgreSQL).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
 
     # Something to read and decide: a published thread and pending comments.
     make_published(moderator, url=URL, title="An article", body="Published.")
@@ -37,7 +45,9 @@ def api_schema(db, site, moderator):
         make_comment(url=URL, body=f"Pending {n}.")
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
     loaded.moderator_token = moderator.token
-    return loaded
+    yield loaded
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

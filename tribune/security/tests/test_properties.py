@@ -155,3 +155,11 @@ def test_the_json_api_never_answers_5xx_to_arbitrary_text(site, author, body):
     if response.status_code == 202:
         comment = Comment.objects.get(pk=response.json()["id"])
         assert is_nfc(comment.body) and is_nfc(comment.author)
+
+
+def test_a_lone_surrogate_in_the_article_url_is_a_400(site):
+    # Found by the property test above on PostgreSQL, which cannot store one.
+    raw = '{"url": "https://news.example.org/a\\ud800", "author": "A", "body": "B"}'
+    response = Client().post("/api/v1/comments", data=raw, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["field"] == "url"
