@@ -1,0 +1,58 @@
+"""``tribune serve``: gunicorn, with logs that never name a reader."""
+
+import re
+import socket
+import urllib.request
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tribune.core.management.commands.serve import mask_addresses
+
+USER_AGENT = "TribuneTestAgent/serve-7f3a"
+FORWARDED = "198.51.100.23"
+REFERRER = "https://referrer.example/private-page"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Invalid request from ip=203.0.113.9: bad", "Invalid request from ip=[address]: bad"),
+    ("ip=::1: bad", "ip=[address]: bad"),
+    ("Listening at: http://127.0.0.1:8000 (42)", "Listening at: http://[address]:8000 (42)"),
+    ("peer [2001:db8::7]:443 closed", "peer [[address]]:443 closed"),
+    ("Starting gunicorn 27.0.1 at 12:30:45", "Starting gunicorn 27.0.1 at 12:30:45"),
+    ("Booting worker with pid: 1234", "Booting worker with pid: 1234"),
+])
+def test_mask_addresses(text, expected):
+    assert mask_addresses(text) == expected
+
+
+@pytest.mark.parametrize("option", [["--port", "0"], ["--port", "70000"], ["--workers", "0"],
+                                    ["--host", " "]])
+def test_serve_refuses_bad_options(option):
+    with pytest.raises(CommandError):
+        call_command("serve", *option)
+
+
+def test_serve_answers_and_logs_no_address_user_agent_or_referrer(tribune_cli):
+    with tribune_cli.serving(workers=2) as server:
+        request = urllib.request.Request(f"{server.url}/healthz", headers={
+            "User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED, "Referer": REFERRER})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            assert response.status == 200
+        # A malformed request makes gunicorn log a warning naming the peer.
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+            raw.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")
+            assert raw.recv(100).startswith(b"HTTP/1.1 400")
+        returncode = server.stop()
+    assert returncode == 0
+    stdout = server.stdout_path.read_text()
+    stderr = server.stderr_path.read_text()
+    announcement = f"Tribune is serving on {server.url}/ (2 workers)."
+    assert stdout.count(announcement) == 1
+    assert re.search(r'^\[[^\]]+\] "GET /healthz HTTP/1.1" 200 \d+ \d+ms$', stdout, re.MULTILINE)
+    assert "Invalid request from ip=[address]" in stderr
+    everything_else = (stdout + stderr).replace(announcement, "")
+    for secret in ("127.0.0.1", FORWARDED, USER_AGENT, "referrer.example"):
+        assert secret not in everything_else
