@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tribune.abuse",
     "tribune.reliability",
     "tribune.demo",
+    "tribune.triage",
 ]
 
 MIDDLEWARE = [
@@ -246,7 +247,11 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Addresses and e-mails a client put in a path or a form are masked in every
+    # line (tribune.privacy.logs).
+    "filters": {"redact": {"()": "tribune.privacy.logs.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},

@@ -24,6 +24,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("moderate/", include("tribune.accounts.urls")),
     path("moderate/", include("tribune.moderation.urls")),
+    path("moderate/triage/", include("tribune.triage.urls")),
+    path("embed/report", include("tribune.moderation.report_urls")),
     path("", include("tribune.reader.urls")),
     path("", include("tribune.embed.urls")),
     path("", include("tribune.demo.urls")),
