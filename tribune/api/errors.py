@@ -25,7 +25,11 @@ def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(TribuneError)
     def tribune_error(request, exc: TribuneError):
-        return _error(api, request, exc.status, exc.code, exc.message, exc.field)
+        response = _error(api, request, exc.status, exc.code, exc.message, exc.field)
+        retry_after = getattr(exc, "retry_after", None)  # tribune.abuse.RateLimited
+        if retry_after is not None:
+            response["Retry-After"] = str(retry_after)
+        return response
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):

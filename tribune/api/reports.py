@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from tribune.abuse.services import ratelimit_check, request_keys
 from tribune.moderation.reports import report_create
 from tribune.privacy.services import network_hash
 
@@ -30,11 +31,13 @@ class ReportOut(Schema):
 
 
 @router.post("/comments/{comment_id}/reports",
-             response={201: ReportOut, 400: ErrorOut, 404: ErrorOut, 415: ErrorOut},
+             response={201: ReportOut, 400: ErrorOut, 404: ErrorOut, 415: ErrorOut,
+                       429: ErrorOut},
              summary="Report a published comment")
 def report(request: HttpRequest, comment_id: int, payload: ReportIn):
     """Send a published comment to the moderators' reported queue. Reporting the
     same comment again from the same network returns the same report."""
+    ratelimit_check(scope="report", keys=request_keys(request))  # tribune.abuse
     made = report_create(comment_id=comment_id, reason=payload.reason, text=payload.text or "",
                          reporter_hash=network_hash(request))
     return Status(201, {"id": made.pk, "comment": made.comment_id, "status": "received",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
+from tribune.abuse.services import ratelimit_check, request_keys
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.privacy.services import network_hash
@@ -72,6 +73,7 @@ def report(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             sent = {"reason": str(source.get("reason", "")), "text": str(source.get("text", ""))}
             try:
+                ratelimit_check(scope="report", keys=request_keys(request))  # tribune.abuse
                 report_create(comment_id=comment.pk, reason=sent["reason"], text=sent["text"],
                               reporter_hash=network_hash(request))
             except NotFound:
