@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from tribune.abuse.services import ratelimit_check
 from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_token_for_submission,
     commenter_token_signed,
+    token_hash,
 )
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
@@ -77,7 +79,8 @@ def counts(request: HttpRequest, url: Query[list[str]]):
 
 @router.post(
     "/comments",
-    response={202: SubmitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut},
+    response={202: SubmitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut,
+              429: ErrorOut},
     summary="Submit a comment for moderation",
 )
 def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
@@ -85,6 +88,9 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     durably stored before this answers."""
     origin_check_for_article(request, url=payload.url)
     token, is_new = commenter_token_for_submission(request)
+    # Counted before anything is written; reads are never limited (tribune.abuse).
+    ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
+                                          "network": network_hash(request)})
     # One transaction: a refused comment leaves no thread behind either.
     with transaction.atomic():
         thread_first_use(url=payload.url, title=payload.title, desk=payload.desk)

@@ -134,6 +134,11 @@ class DecisionIn(Schema):
     body: str | None = Field(default=None, description="The new text (edit only).")
     clause: int | None = Field(default=None, description="Clause number (reject and edit).")
     note: str | None = Field(default=None, description="Internal note for the audit trail.")
+    expected_status: str | None = Field(
+        default=None,
+        description="Decide only if the comment's status is still this (e.g. pending); "
+                    "otherwise 409 with code status_changed, and nothing is written.",
+    )
 
 
 class ThreadIn(Schema):

@@ -28,10 +28,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
+from tribune.abuse.forms import FormTampered, form_guard_check
+from tribune.abuse.services import RateLimited, ratelimit_check
 from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_from_request,
     commenter_token_for_submission,
+    token_hash,
 )
 from tribune.comments.models import Comment, Status
 from tribune.comments.selectors import comments_of_commenter
@@ -362,12 +365,22 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
     except TribuneError as error:
         return _error_page(request, error, form=form)
     form.url = ref.url
+    try:
+        form_guard_check(request, request.POST, url=ref.url)
+    except FormTampered as error:
+        return _error_page(request, error, site=ref.site, form=form,
+                           thread_href=_thread_href(ref.url))
+    except TribuneError as error:  # too fast or too old: the form again, text kept
+        form.add_error(error)
+        return _thread_page(request, ref, form=form, status=error.status)
 
     if not form.precheck(site=ref.site):
         return _thread_page(request, ref, form=form, status=400)
 
     token, is_new = commenter_token_for_submission(request)
     try:
+        ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
+                                              "network": network_hash(request)})
         comment = comment_submit(
             url=ref.url,
             author=form.author,
@@ -378,7 +391,10 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         )
     except TribuneError as error:
         form.add_error(error)
-        return _thread_page(request, ref, form=form, status=error.status)
+        response = _thread_page(request, ref, form=form, status=error.status)
+        if isinstance(error, RateLimited):
+            response["Retry-After"] = str(error.retry_after)
+        return response
 
     location = (
         f"{reverse('reader:thread')}?{urlencode({'url': comment.thread.url, 'sent': comment.pk})}"
