@@ -18,6 +18,7 @@ rendered once each at the end instead.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 from collections.abc import Iterable
@@ -263,7 +264,15 @@ class Importer:
             self.touched.add(thread[0])
             self.counts.comments_imported += 1
             setattr(self.counts, comment.status, getattr(self.counts, comment.status) + 1)
-        self._advance(len(batch))
+        count = len(batch)
+        del keep, comments, batch
+        self._after_batch()
+        self._advance(count)
+
+    def _after_batch(self) -> None:
+        # Model instances of a batch hold reference cycles; collect them now
+        # rather than let several batches' worth pile up before the collector runs.
+        gc.collect()
 
     def _advance(self, n: int) -> None:
         if self.progress is not None:

@@ -17,7 +17,6 @@ from tribune.core.text import NAME_MAX
 _BLOCKS = {"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5",
            "h6", "tr", "table", "section", "article", "header", "footer"}
 _DROP_CONTENT = {"script", "style", "template"}
-_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
 
 
 class _TextParser(HTMLParser):
@@ -49,17 +48,19 @@ class _TextParser(HTMLParser):
             self.parts.append(data)
 
 
+# Control characters other than tab and line feed, C1 controls, bidi
+# embeddings/overrides/isolates, lone surrogates and private-use characters.
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\ue000-\uf8ff\U000f0000-\U0010ffff]"
+)
+
+
 def plain(text: str, *, keep_newlines: bool = True) -> str:
     """NFC text without control characters (but line breaks and tabs)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    kept = []
-    for char in text:
-        if char == "\n" and not keep_newlines:
-            kept.append(" ")
-        elif char in "\n\t" or not (unicodedata.category(char) in ("Cc", "Cs", "Co")
-                                     or char in _BIDI_CONTROLS):
-            kept.append(char)
-    return "".join(kept)
+    text = _INVISIBLE.sub("", text)
+    return text if keep_newlines else text.replace("\n", " ")
 
 
 def html_to_text(html: str) -> str:
