@@ -120,7 +120,7 @@ def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_
     expect(page.get_by_role("status")).to_contain_text("is edited under clause 4")
     expect(page.get_by_role("link", name="Pending 3")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "moderation-queue.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "moderation-decided.png", full_page=True)
 
     # What readers get.
     published = {c["id"]: c for c in public_comments(page, live_server, URL)}

@@ -34,6 +34,44 @@
     if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
   }
 
+  // A decision by keyboard is posted in the background and its card leaves the
+  // page, without reloading the queue; the next card becomes current. Any
+  // refusal (or a failed request) falls back to the plain form post, so the
+  // server's page says what went wrong.
+  function decide(form) {
+    if (!form || busy) { return; }
+    // The page's last card is posted as a plain form: the answer is the next
+    // page of the queue, with the server's message.
+    if (!window.fetch || !window.FormData || cards.length < 2) { submit(form); return; }
+    busy = true;
+    var here = card();
+    fetch(form.getAttribute("action"), {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "X-Tribune-Fetch": "1" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    }).then(function (answer) {
+      busy = false;
+      var index = cards.indexOf(here);
+      here.parentNode.removeChild(here);
+      cards.splice(index, 1);
+      current = -1;
+      var count = document.querySelector('.tabs [aria-current="page"] .count');
+      if (count) { count.textContent = String(Math.max(0, parseInt(count.textContent, 10) - 1)); }
+      status(answer.message);
+      var undo = document.getElementById("undo-form");
+      if (undo && answer.undo) {
+        undo.hidden = false;
+        undo.querySelector("[data-undo-text]").textContent = answer.undo;
+      }
+      select(index);
+    }).catch(function () {
+      busy = false;
+      submit(form);
+    });
+  }
+
   function toggleHelp(show) {
     if (!help) { return; }
     var open = show === undefined ? !document.body.classList.contains("help-open") : show;
@@ -51,6 +89,8 @@
       document.body.appendChild(live);
     }
     live.textContent = text;
+    clearTimeout(status.timer);
+    status.timer = setTimeout(function () { live.textContent = ""; }, 6000);
   }
 
   function typing(target) {
@@ -81,7 +121,7 @@
         if (choice) {
           choice.selected = true;
           event.preventDefault();
-          submit(reject.querySelector("form"));
+          decide(reject.querySelector("form"));
           return;
         }
         status(document.documentElement.lang === "ko" ? "그런 조항이 없습니다." : "There is no clause " + key + ".");
@@ -94,7 +134,7 @@
       case "a":
         if (here) {
           event.preventDefault();
-          submit(here.querySelector("[data-approve]") || here.querySelector("[data-keep]"));
+          decide(here.querySelector("[data-approve]") || here.querySelector("[data-keep]"));
         }
         break;
       case "r":
@@ -137,8 +177,11 @@
   document.querySelectorAll("[data-keys-help]").forEach(function (link) {
     link.addEventListener("click", function (event) { event.preventDefault(); toggleHelp(true); });
   });
-  cards.forEach(function (c, i) {
-    c.addEventListener("focusin", function () { if (current !== i) { select(i, false); } });
+  cards.forEach(function (c) {
+    c.addEventListener("focusin", function () {
+      var i = cards.indexOf(c);
+      if (i >= 0 && current !== i) { select(i, false); }
+    });
   });
 
   // Come back to where the moderator was: a card named in the address, else
