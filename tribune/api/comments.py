@@ -18,6 +18,7 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
 from tribune.integrations.services import thread_first_use
+from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_counts, published_view
 
@@ -88,6 +89,7 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     durably stored before this answers."""
     origin_check_for_article(request, url=payload.url)
     token, is_new = commenter_token_for_submission(request)
+    email = email_clean(payload.email)
     # Counted before anything is written; reads are never limited (tribune.abuse).
     ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
                                           "network": network_hash(request)})
@@ -103,6 +105,7 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
             commenter_token=token,
             network_hash=network_hash(request),
         )
+        notice_address_set(comment=comment, email=email)
     if is_new:
         commenter_cookie_set(response, token)
     return Status(202, {

@@ -32,6 +32,11 @@ class SubmitIn(Schema):
     desk: str | None = Field(
         default=None, description="Code of the desk for a thread created by this comment."
     )
+    email: str | None = Field(
+        default=None,
+        description="Optional: an e-mail address to be told once about the decision. It is "
+        "never shown to moderators and is deleted once used or after 30 days.",
+    )
 
 
 class SubmitOut(Schema):

@@ -67,6 +67,9 @@ def comment_submit(
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
+        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
+
+        comment_event(event="submitted", comment=comment)
         if thread.moderation == ModerationMode.POST:
             from tribune.moderation.services import comment_decide
 

@@ -15,15 +15,16 @@ from django.utils.translation import gettext_lazy as _
 
 from tribune.core.errors import TribuneError
 from tribune.core.text import clean_author, clean_body
+from tribune.notifications.services import email_clean
 from tribune.sites.models import Site
 
 # The fields a service error may name, in the order they appear on the page,
 # with the name the error summary gives each, and the element it links to.
-FIELDS = ("url", "parent", "author", "body")
+FIELDS = ("url", "parent", "author", "body", "email")
 _LABELS = {"url": _("Article"), "parent": _("Reply"), "author": _("Display name"),
-           "body": _("Comment"), "": _("Comment")}
+           "body": _("Comment"), "email": _("E-mail address"), "": _("Comment")}
 _ANCHORS = {"url": "comment-form", "parent": "reply-to", "author": "id_author",
-            "body": "id_body", "": "comment-form"}
+            "body": "id_body", "email": "id_email", "": "comment-form"}
 
 
 @dataclass
@@ -34,6 +35,7 @@ class CommentForm:
     author: str = ""
     body: str = ""
     parent: str = ""
+    email: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -45,6 +47,7 @@ class CommentForm:
             author=data.get("author", ""),
             body=data.get("body", ""),
             parent=data.get("parent", "").strip(),
+            email=data.get("email", ""),
         )
 
     def precheck(self, *, site: Site) -> bool:
@@ -52,6 +55,7 @@ class CommentForm:
         checks = (
             ("author", lambda: clean_author(self.author)),
             ("body", lambda: clean_body(self.body, max_length=site.body_max_length)),
+            ("email", lambda: email_clean(self.email)),
         )
         for name, check in checks:
             try:

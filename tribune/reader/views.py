@@ -42,6 +42,7 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import NotFound, PermissionDenied, TribuneError
 from tribune.core.ids import ID_MAX
 from tribune.core.text import NAME_MAX
+from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_view
 from tribune.sites.models import Clause, Desk, Site
@@ -395,6 +396,8 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         if isinstance(error, RateLimited):
             response["Retry-After"] = str(error.retry_after)
         return response
+
+    notice_address_set(comment=comment, email=email_clean(form.email))  # checked in precheck
 
     location = (
         f"{reverse('reader:thread')}?{urlencode({'url': comment.thread.url, 'sent': comment.pk})}"
