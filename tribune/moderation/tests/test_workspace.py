@@ -451,3 +451,19 @@ def test_api_openapi_lists_the_workspace_endpoints(db):
                  "/api/v1/moderation/commenters/{commenter_id}/bans",
                  "/api/v1/moderation/threads/{thread_id}"):
         assert path in paths
+
+
+def test_the_workspace_and_the_report_page_speak_korean(site, moderator, desk_client):
+    make_site(origin="https://ko.example.org", desk_code="ko", name="Korean")
+    make_comment(body="A comment.")
+    html = desk_client.get("/moderate/", headers={"Accept-Language": "ko"}).content.decode()
+    assert '<html lang="ko"' in html
+    for text in ("댓글 대기열", "대기", "신고됨", "승인", "거부…", "키보드 단축키", "필터와 검색"):
+        assert text in html
+    figures = desk_client.get("/moderate/figures/", headers={"Accept-Language": "ko"})
+    assert "데스크별 승인율" in figures.content.decode()
+    korean = make_published(None, url="https://ko.example.org/2026/k", body="좋은 기사")
+    page = Client().get("/embed/report", {"comment": korean.pk}).content.decode()
+    assert "댓글 신고" in page and "스팸 또는 광고" in page
+    thread = Client().get("/embed/thread", {"url": "https://ko.example.org/2026/k"})
+    assert ">신고</a>" in thread.content.decode()

@@ -124,7 +124,8 @@
           decide(reject.querySelector("form"));
           return;
         }
-        status(document.documentElement.lang === "ko" ? "그런 조항이 없습니다." : "There is no clause " + key + ".");
+        var queue = document.querySelector("[data-queue]");
+        status(queue ? queue.getAttribute("data-no-clause") : "");
         return;
       }
     }
