@@ -41,6 +41,12 @@ def comment_submit(
         raise PermissionDenied(
             _("Comments on this article are closed."), field="url", code="thread_closed"
         )
+    from tribune.moderation.bans import ban_refuse
+
+    ban_refuse(
+        commenter_token=commenter_token, network_hash=network_hash,
+        desk_id=ref.thread.desk_id if ref.thread is not None else ref.site.default_desk_id,
+    )
     if parent_id is not None:
         visible_parent = (
             ref.thread is not None
@@ -67,6 +73,9 @@ def comment_submit(
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
+        from tribune.triage.services import comment_triage  # signals, priority, campaigns
+
+        comment_triage(comment=comment)
         from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
 
         comment_event(event="submitted", comment=comment)
