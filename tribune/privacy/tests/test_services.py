@@ -32,7 +32,8 @@ def test_hash_is_keyed_per_network_and_hides_the_address():
     one = network_hash_of("203.0.113.77")
     assert one == network_hash_of("203.0.113.5")  # same /24
     assert one != network_hash_of("203.0.114.77")
-    assert len(one) == 64 and "203" not in one
+    # 64 hex digits: the address cannot show through (a random "203" may).
+    assert len(one) == 64 and set(one) <= set("0123456789abcdef")
     assert NetworkKey.objects.count() == 1
 
 
