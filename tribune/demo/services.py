@@ -15,6 +15,7 @@ from tribune.comments.models import Comment, Status
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.integrations.services import thread_save
+from tribune.moderation.models import DeskAssignment, Role
 from tribune.moderation.services import comment_decide, moderator_create
 from tribune.sites.models import Desk, Site
 from tribune.sites.services import desk_create, site_create, site_for_origin
@@ -100,8 +101,11 @@ def _moderator(password: str, desk_codes: list[str]) -> AbstractBaseUser:
     User = get_user_model()
     user = User.objects.filter(username=MODERATOR_NAME).first()
     if user is None:
+        # A desk editor of every demo desk rather than an administrator:
+        # administrators must set up two-factor login before their first
+        # decision, which would stand between a new user and the demo's tour.
         return moderator_create(
-            name=MODERATOR_NAME, password=password, desk_codes=desk_codes, admin=True
+            name=MODERATOR_NAME, password=password, desk_codes=desk_codes, role=Role.EDITOR
         )
     # The demo's moderator is reset, not duplicated: same rules as a new one.
     try:
@@ -109,8 +113,14 @@ def _moderator(password: str, desk_codes: list[str]) -> AbstractBaseUser:
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages), field="password") from None
     user.set_password(password)
-    user.is_active = user.is_staff = user.is_superuser = True
+    user.is_active = user.is_staff = True
+    user.is_superuser = False
     user.save(update_fields=["password", "is_active", "is_staff", "is_superuser"])
+    desks = Desk.objects.filter(code__in=desk_codes)
+    for desk in desks:
+        DeskAssignment.objects.update_or_create(
+            user=user, desk=desk, defaults={"role": Role.EDITOR}
+        )
     return user
 
 

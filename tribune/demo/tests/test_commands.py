@@ -32,7 +32,7 @@ def counts() -> dict[str, int]:
         "users": get_user_model().objects.count()}
 
 
-def test_demo_loads_desks_site_articles_comments_and_an_admin():
+def test_demo_loads_desks_site_articles_comments_and_a_desk_editor():
     output = demo("--password", PASSWORD)
     assert {(d.code, d.direction) for d in Desk.objects.all()} == {
         ("en", "ltr"), ("ko", "ltr"), ("ug", "rtl"), ("bo", "ltr"), ("zh-hans", "ltr")}
@@ -59,7 +59,9 @@ def test_demo_loads_desks_site_articles_comments_and_an_admin():
     assert ThreadRender.objects.count() == len(ARTICLES)
 
     user = get_user_model().objects.get(username="demo")
-    assert user.is_superuser and user.check_password(PASSWORD)
+    assert user.check_password(PASSWORD) and not user.is_superuser
+    assert set(user.desk_assignments.values_list("role", flat=True)) == {"editor"}
+    assert user.desk_assignments.count() == 5
     assert Decision.objects.exclude(moderator=user).count() == 0
 
     assert "http://127.0.0.1:8000/demo/\n" in output

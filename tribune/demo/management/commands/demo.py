@@ -12,7 +12,8 @@ from tribune.demo.services import demo_load
 class Command(BaseCommand):
     help = (
         "Load the demo: five desks (English, Korean, Uyghur, Tibetan, Mandarin), "
-        "articles written for the demo with comments, and an administrator 'demo'. "
+        "articles written for the demo with comments, and a moderator 'demo', "
+        "editor of every demo desk. "
         "Running it again adds nothing twice and resets the moderator's password."
     )
 
@@ -47,6 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  A demo article:   {base}{ARTICLES[0].path}")
         self.stdout.write(f"  Moderation:       {base}/moderate/login/")
         self.stdout.write("")
-        self.stdout.write("Moderator login (an administrator of every desk):")
+        self.stdout.write("Moderator login (desk editor of every demo desk):")
         self.stdout.write(f"  user:     {loaded.moderator}")
         self.stdout.write(f"  password: {loaded.password}")
