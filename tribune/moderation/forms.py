@@ -9,7 +9,6 @@ JSON API refuse the same things with the same words.
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -19,27 +18,6 @@ from tribune.core.ids import ID_MAX
 from tribune.threads.models import ModerationMode
 
 from .selectors import QUEUE_ORDERS, QUEUE_STATUSES, SEARCH_MAX, QueueFilter
-
-
-class ModeratorLoginForm(AuthenticationForm):
-    """Django's login form, for moderators' (staff) accounts only.
-
-    Another account is refused with the same words as a wrong password, so the
-    form does not tell which user names exist.
-    """
-
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "The user name and password do not match a moderator's account. "
-            "Both are case-sensitive."
-        ),
-    }
-
-    def confirm_login_allowed(self, user) -> None:
-        super().confirm_login_allowed(user)
-        if not user.is_staff:
-            raise self.get_invalid_login_error()
 
 
 class QueueFilterForm(forms.Form):

@@ -37,7 +37,6 @@ from .diff import word_diff
 from .forms import (
     BulkForm,
     DecisionForm,
-    ModeratorLoginForm,
     QueueFilterForm,
     filter_query,
 )
@@ -118,18 +117,6 @@ def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         return view(request, *args, **kwargs)
 
     return never_cache(wrapper)
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "moderation/login.html"
-    authentication_form = ModeratorLoginForm
-    redirect_authenticated_user = True
-
-    def get_success_url(self) -> str:
-        # Django refuses (with an error) to send a logged-in user back to the
-        # login page itself; a ?next= pointing here is sent to the queue instead.
-        url = super().get_success_url()
-        return reverse("moderation:queue") if url == self.request.path else url
 
 
 class LogoutView(auth_views.LogoutView):
