@@ -8,14 +8,19 @@ transaction and sent only after it commits, off the request path.
 from __future__ import annotations
 
 from tribune.comments.models import Comment
+from tribune.core.errors import InvalidInput
 from tribune.webhooks.services import event_parse, webhooks_emit
 
 from .services import notice_on_decision, queue_check
 
 
 def comment_event(*, event: str, comment: Comment) -> None:
-    """``event``: submitted, approve(d), reject(ed) or edit(ed)."""
-    name = event_parse(event)
+    """``event``: submitted, approve(d), reject(ed) or edit(ed); any other
+    action (an undo, say) is not an event integrators subscribe to, and is ignored."""
+    try:
+        name = event_parse(event)
+    except InvalidInput:
+        return
     webhooks_emit(event=name, comment=comment)
     if name == "comment.submitted":
         queue_check(comment=comment)
