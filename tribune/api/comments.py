@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -20,7 +22,8 @@ from tribune.embed.origins import origin_check_for_article
 from tribune.integrations.services import thread_first_use
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
-from tribune.publishing.selectors import published_counts, published_view
+from tribune.publishing.http import json_etag, render_response
+from tribune.publishing.selectors import published_counts, published_render, published_view
 
 from .pages import published_page
 from .schemas import ErrorOut, SubmitIn, SubmitOut, ThreadCommentsOut
@@ -61,10 +64,13 @@ def thread_comments(request: HttpRequest, url: str, limit: int | None = None,
     Answers ``304`` to a matching ``If-None-Match``. With ``limit``, ``cursor``
     (a page's ``page.next``) or ``since`` (ISO 8601: published after it), the
     answer is one page and carries ``page``; without them, the whole thread."""
+    if limit is None and not cursor and not since:
+        # The whole thread: the render as stored, no query in steady state.
+        render = published_render(url=url)
+        return render_response(request, render.body, render.etag, render.language)
     body, etag = published_view(url=url)
-    if limit is not None or cursor or since:
-        body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
-                                    since=since)
+    body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
+                                since=since)
     return etag_response(request, body, etag)
 
 
@@ -75,7 +81,9 @@ def counts(request: HttpRequest, url: Query[list[str]]):
         raise InvalidInput(
             _("Ask for at most %(limit)d URLs at once.") % {"limit": COUNTS_MAX_URLS}, field="url"
         )
-    return published_counts(urls=url)
+    body = json.dumps(published_counts(urls=url), ensure_ascii=False,
+                      separators=(",", ":")).encode()
+    return render_response(request, body, json_etag(body))
 
 
 @router.post(
@@ -88,11 +96,15 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     """Accepted comments wait for a moderator (``202``, status ``pending``); they are
     durably stored before this answers."""
     origin_check_for_article(request, url=payload.url)
+    from tribune.triage.services import personal_information_check  # 400 unless confirmed
+
+    personal_information_check(author=payload.author, body=payload.body,
+                               confirmed=bool(payload.confirm_personal_information))
     token, is_new = commenter_token_for_submission(request)
-    email = email_clean(payload.email)
     # Counted before anything is written; reads are never limited (tribune.abuse).
     ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
                                           "network": network_hash(request)})
+    email = email_clean(payload.email)
     # One transaction: a refused comment leaves no thread behind either.
     with transaction.atomic():
         thread_first_use(url=payload.url, title=payload.title, desk=payload.desk)

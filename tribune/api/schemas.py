@@ -37,6 +37,12 @@ class SubmitIn(Schema):
         description="Optional: an e-mail address to be told once about the decision. It is "
         "never shown to moderators and is deleted once used or after 30 days.",
     )
+    confirm_personal_information: bool = Field(
+        default=False,
+        description="Send even though the text seems to hold personal information (a phone "
+        "number, e-mail address or ID number); without it such a comment is answered 400 "
+        "with code confirm_personal_information.",
+    )
 
 
 class SubmitOut(Schema):

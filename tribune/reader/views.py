@@ -377,6 +377,21 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
 
     if not form.precheck(site=ref.site):
         return _thread_page(request, ref, form=form, status=400)
+    # Personal information: ask first (tribune.triage); "edit" goes back to the form.
+    from tribune.triage import reader as triage_reader
+    from tribune.triage.services import personal_information_check
+
+    if request.POST.get(triage_reader.EDIT_FIELD):
+        return _thread_page(request, ref, form=form)
+    kinds = personal_information_check(author=form.author, body=form.body, confirmed=True)
+    if kinds and not request.POST.get(triage_reader.CONFIRM_FIELD):
+        desk = _desk_of(ref)
+        with translation.override(desk.language):
+            response = triage_reader.confirmation_page(
+                request, kinds=kinds, body=form.body, page_lang=desk.language,
+                page_dir=desk.direction, thread_href=_thread_href(ref.url))
+        _reader_headers(response, site=ref.site, language=desk.language)
+        return response
 
     token, is_new = commenter_token_for_submission(request)
     try:
