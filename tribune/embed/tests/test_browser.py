@@ -165,12 +165,12 @@ def test_refused_comment_shows_the_reason_and_keeps_the_text(transactional_db, h
 def test_korean_desk(transactional_db, host, page):
     from playwright.sync_api import expect
 
-    make_site(origin=host.origin, name="자유아시아방송", desk_code="ko")
+    make_site(origin=host.origin, name="예시 신문", desk_code="ko")
     _url, problems, foreign = open_widget(page, host, title="기사")
     widget = page.locator(".tribune-comments .trb")
     expect(widget).to_have_attribute("lang", "ko")
     expect(widget.get_by_role("heading", name="댓글", exact=True)).to_be_visible()
-    expect(widget).to_contain_text("실시간으로 표시되지 않습니다")
+    expect(widget).to_contain_text("실시간으로 나타나지 않습니다")
     widget.get_by_label("표시 이름").fill("김민지")
     widget.get_by_label("댓글", exact=True).fill("좋은 기사입니다.")
     widget.get_by_role("button", name="검토 요청하기").click()
