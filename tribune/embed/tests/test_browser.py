@@ -175,7 +175,7 @@ def test_korean_desk(transactional_db, host, page):
     widget.get_by_label("댓글", exact=True).fill("좋은 기사입니다.")
     widget.get_by_role("button", name="검토 요청하기").click()
     expect(widget.locator(".trb-notice")).to_contain_text("검토를 기다리고 있습니다")
-    expect(widget.locator(".trb-own .trb-status")).to_contain_text("검토 대기 중입니다")
+    expect(widget.locator(".trb-own .trb-status")).to_contain_text("검토 대기 중")
     assert Comment.objects.get().language == "ko"
     assert foreign == []
 
