@@ -23,6 +23,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_body, clean_text
+from tribune.privacy.models import Erasure
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import clause_get
@@ -154,6 +155,11 @@ def comment_decide(
                   "Reload it to see their decision.") % {"status": Status(comment.status).label},
                 code="status_changed",
             )
+        if Erasure.objects.filter(comment=comment).exists():
+            # Its text was removed by its author or the retention policy; a
+            # decision must not bring text back.
+            raise Conflict(_("This comment was erased and can no longer be decided."),
+                           code="erased")
 
         if action == Action.UNDO:
             if clause not in (None, ""):

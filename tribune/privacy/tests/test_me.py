@@ -122,6 +122,16 @@ def test_deleting_a_published_comment_erases_it_and_keeps_the_decision_facts(
     assert (decision.body_before, decision.body_after) == ("", "")
     assert reader.get("/api/v1/me/comments").json()["comments"] == []
 
+    # No decision can bring text back to an erased comment.
+    response = api.post(f"/api/v1/moderation/comments/{erased.pk}/decision",
+                        data=json.dumps({"action": "edit", "body": "Put back", "clause": 1}),
+                        content_type="application/json")
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "erased"
+    erased.refresh_from_db()
+    assert (erased.body, erased.edited_body) == ("", None)
+    assert Decision.objects.filter(comment=erased).count() == 1
+
 
 def test_deleting_everything_and_refusing_other_readers_comments(site, api, reader):
     a = submit(reader, "One.")
