@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .features import Hasher, features
+from .features import Hasher, counts, weighted
 
 MODELS_PACKAGE = "tribune.triage.models_data"
 # Which model scores which desk language for insult and hate; spam is scored
@@ -44,17 +44,28 @@ class LinearModel:
     def __post_init__(self) -> None:
         self.hasher = Hasher(self.bits)
 
-    def score(self, text: str) -> float:
-        """Probability (0..1) that ``text`` belongs to the model's positive class."""
-        vector = features(
-            text, hasher=self.hasher, char_min=self.char_min, char_max=self.char_max,
-            word_bigrams=self.word_bigrams, idf=self.idf,
-        )
+    @property
+    def feature_key(self) -> tuple:
+        """Models with the same key see the same raw counts of a text."""
+        return (self.bits, self.char_min, self.char_max, self.word_bigrams)
+
+    def counts(self, text: str) -> dict[int, float]:
+        return counts(text, hasher=self.hasher, char_min=self.char_min,
+                      char_max=self.char_max, word_bigrams=self.word_bigrams)
+
+    def score_counts(self, found: dict[int, float]) -> float:
+        """Probability from raw counts made with this model's :attr:`feature_key`."""
         weights = self.weights
-        z = self.intercept + sum(weights[key] * value for key, value in vector.items())
+        z = self.intercept + sum(
+            weights[key] * value for key, value in weighted(found, self.idf).items()
+        )
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
+
+    def score(self, text: str) -> float:
+        """Probability (0..1) that ``text`` belongs to the model's positive class."""
+        return self.score_counts(self.counts(text))
 
 
 def _floats(data: bytes, size: int, what: str) -> array:

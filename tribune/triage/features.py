@@ -44,9 +44,13 @@ def clean(text: str) -> str:
 
 class Hasher:
     """Maps feature strings to buckets with CRC-32 (stable across processes and
-    machines, unlike ``hash()``), remembering recent answers."""
+    machines, unlike ``hash()``), remembering up to ``cache_size`` answers.
 
-    def __init__(self, bits: int, cache_size: int = 300_000):
+    The cache is never cleared: once full it stops growing, so no comment ever
+    pays for freeing a few hundred thousand strings at once (that was a spike of
+    tens of milliseconds at p99)."""
+
+    def __init__(self, bits: int, cache_size: int = 200_000):
         self.mask = (1 << bits) - 1
         self.cache: dict[str, int] = {}
         self.cache_size = cache_size
@@ -54,10 +58,9 @@ class Hasher:
     def __call__(self, key: str) -> int:
         bucket = self.cache.get(key)
         if bucket is None:
-            if len(self.cache) >= self.cache_size:
-                self.cache.clear()
             bucket = zlib.crc32(key.encode("utf-8")) & self.mask
-            self.cache[key] = bucket
+            if len(self.cache) < self.cache_size:
+                self.cache[key] = bucket
         return bucket
 
 
@@ -65,38 +68,57 @@ def tokens(cleaned: str) -> list[str]:
     return _WORD_RE.findall(cleaned)
 
 
-def features(
+def counts(
     text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
-    idf: Sequence[float] | None = None,
 ) -> dict[int, float]:
-    """Sparse feature vector of ``text``: word unigrams (and bigrams), character
-    n-grams inside padded words (``char_min``..``char_max``), log-scaled counts
-    times ``idf`` (when given), L2-normalised. Keys are bucket numbers."""
+    """Raw counts per bucket of ``text``: word unigrams (and bigrams), character
+    n-grams inside padded words (``char_min``..``char_max``) and non-word marks.
+    Models with the same settings share these (see ``signals.text_signals``)."""
     cleaned = clean(text)
     words = tokens(cleaned)
-    counts: dict[int, float] = {}
+    found: dict[int, float] = {}
+    get = found.get
     for index, word in enumerate(words):
         key = hasher("w " + word)
-        counts[key] = counts.get(key, 0.0) + 1.0
+        found[key] = get(key, 0.0) + 1.0
         if word_bigrams and index:
             key = hasher("b " + words[index - 1] + " " + word)
-            counts[key] = counts.get(key, 0.0) + 1.0
+            found[key] = get(key, 0.0) + 1.0
         padded = f" {word} "
         length = len(padded)
         for n in range(char_min, char_max + 1):
             for start in range(0, length - n + 1):
                 key = hasher(padded[start : start + n])
-                counts[key] = counts.get(key, 0.0) + 1.0
+                found[key] = get(key, 0.0) + 1.0
     # Non-word marks (emoji, "!!!", "?") carry tone in every language.
     for char in cleaned:
         if not char.isalnum() and not char.isspace():
             key = hasher("p " + char)
-            counts[key] = counts.get(key, 0.0) + 1.0
-    if not counts:
+            found[key] = get(key, 0.0) + 1.0
+    return found
+
+
+def weighted(found: dict[int, float], idf: Sequence[float] | None = None) -> dict[int, float]:
+    """Log-scaled ``found`` counts times ``idf`` (when given), L2-normalised."""
+    if not found:
         return {}
+    log = math.log
     if idf is None:
-        scaled = {key: 1.0 + math.log(value) for key, value in counts.items()}
+        scaled = {key: 1.0 + log(value) for key, value in found.items()}
     else:
-        scaled = {key: (1.0 + math.log(value)) * idf[key] for key, value in counts.items()}
-    norm = math.sqrt(sum(v * v for v in scaled.values()))
+        scaled = {key: (1.0 + log(value)) * idf[key] for key, value in found.items()}
+    norm = math.sqrt(sum(v * v for v in scaled.values())) or 1.0
     return {key: value / norm for key, value in scaled.items()}
+
+
+def features(
+    text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
+    idf: Sequence[float] | None = None,
+) -> dict[int, float]:
+    """Sparse feature vector of ``text``: :func:`counts`, log-scaled, times
+    ``idf`` (when given), L2-normalised. Keys are bucket numbers."""
+    return weighted(
+        counts(text, hasher=hasher, char_min=char_min, char_max=char_max,
+               word_bigrams=word_bigrams),
+        idf,
+    )
