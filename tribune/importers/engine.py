@@ -80,6 +80,8 @@ class CommentIn:
     fields: dict | None = None
     decisions: list[dict] | None = None
     thread_title: str = ""
+    # Tribune exports only: triage, reports and erasure (see exporting.py).
+    extras: dict | None = None
 
 
 def pseudonym_hash(source: str, author_key: str) -> str:
@@ -105,6 +107,10 @@ class Counts:
     replies_linked: int = 0
     replies_orphaned: int = 0
     skipped_urls: list[str] = field(default_factory=list)
+    # Tribune exports only: what else was created, by kind ("bans": 2, …), and
+    # the webhooks left out because the export holds no secret for them.
+    restored: dict[str, int] = field(default_factory=dict)
+    webhooks_without_secret: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -125,6 +131,9 @@ class Importer:
         self.site_clauses: dict[int, dict[int, str]] = {}
         self.users: dict[str, int] = {}
         self.buffer: list[CommentIn] = []
+        # Tribune exports: cluster key → id, and this installation's own key prefix.
+        self.clusters: dict[str, int] = {}
+        self.local_prefix: str | None = None
 
     # --- threads ---------------------------------------------------------------
 
@@ -233,6 +242,8 @@ class Importer:
         ids = {r.source_id for r in batch}
         done = set(ImportedComment.objects.filter(source=self.source, source_id__in=ids)
                    .values_list("source_id", flat=True))
+        if self.local_prefix:
+            done |= self._local_existing(ids)
         keep: list[tuple[CommentIn, tuple[int, int, str]]] = []
         seen: set[str] = set()
         for record in batch:
@@ -260,6 +271,11 @@ class Importer:
             for (r, _t), c in zip(keep, comments, strict=True)
         ])
         self._decisions(keep, comments)
+        if any(r.extras for r, _t in keep):
+            from .exporting import restore_comment_extras
+
+            restore_comment_extras(self, [(r, c) for (r, _t), c in zip(keep, comments,
+                                                                        strict=True)])
         for (_record, thread), comment in zip(keep, comments, strict=True):
             self.touched.add(thread[0])
             self.counts.comments_imported += 1
@@ -268,6 +284,19 @@ class Importer:
         del keep, comments, batch
         self._after_batch()
         self._advance(count)
+
+    def _local_existing(self, ids: set[str]) -> set[str]:
+        """Keys of this installation's own export (``<instance>:<id>``) whose
+        comment is still here: importing one's own export imports nothing."""
+        local = {}
+        for key in ids:
+            head, _sep, tail = key.partition(":")
+            if head == self.local_prefix and tail.isdigit():
+                local[int(tail)] = key
+        if not local:
+            return set()
+        return {local[pk] for pk in Comment.objects.filter(pk__in=local)
+                .values_list("pk", flat=True)}
 
     def _after_batch(self) -> None:
         # Model instances of a batch hold reference cycles; collect them now

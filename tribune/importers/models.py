@@ -52,3 +52,22 @@ class Instance(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ImportedRecord(models.Model):
+    """Which row a keyed record of a Tribune export (a ban, a triage cluster)
+    became, so that importing the same file twice creates it once, and a
+    re-export names it by the same key."""
+
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=200)
+    object_id = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="imported_record_once"),
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="imported_record_obj_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.object_id}"

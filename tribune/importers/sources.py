@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.db import DataError, IntegrityError
 from django.utils.translation import gettext as _
 
 from tribune.comments.models import Status
@@ -238,8 +239,12 @@ def read_isso(path: Path, importer: Importer, *, origin: str = "") -> None:
 
 
 def read_tribune(fileobj, importer: Importer) -> None:
-    from .exporting import restore_desk, restore_moderator, restore_site
+    from . import exporting as ex
 
+    restore = {"desk": ex.restore_desk, "site": ex.restore_site,
+               "moderator": ex.restore_moderator, "integration": ex.restore_integration,
+               "terms": ex.restore_terms, "cluster": ex.restore_cluster, "ban": ex.restore_ban}
+    importer.local_prefix = ex.instance_key()
     for number, raw in enumerate(fileobj, start=1):
         try:
             line = raw.decode("utf-8") if isinstance(raw, bytes) else raw
@@ -253,13 +258,15 @@ def read_tribune(fileobj, importer: Importer) -> None:
                 if kind != "tribune-export":
                     raise ImportRefused(_("This is not a Tribune export (JSON Lines starting "
                                           "with a tribune-export record)."))
+                version = record.get("version")
+                if not isinstance(version, int) or not 1 <= version <= ex.FORMAT_VERSION:
+                    raise ImportRefused(_("This export is in format version %(version)s; "
+                                          "this Tribune reads versions 1 to %(max)s.")
+                                        % {"version": str(version)[:10],
+                                           "max": ex.FORMAT_VERSION})
                 continue
-            if kind == "desk":
-                restore_desk(record)
-            elif kind == "site":
-                restore_site(record)
-            elif kind == "moderator":
-                restore_moderator(record)
+            if kind in restore:
+                restore[kind](record, importer)
             elif kind == "thread":
                 importer.thread(ThreadIn(url=record["url"], fields=record["fields"]))
             elif kind == "comment":
@@ -270,16 +277,22 @@ def read_tribune(fileobj, importer: Importer) -> None:
                     parent_source_id=record.get("parent") or "",
                     commenter_hash=record["commenter"], fields=fields,
                     decisions=record.get("decisions") or [],
+                    extras={k: record[k] for k in ("triage", "reports", "erasure")
+                            if record.get(k)} or None,
                 ))
             elif kind == "end":
                 return
             else:
                 raise ImportRefused(_("Unknown record type %(type)s.") % {"type": str(kind)[:40]})
-        except (KeyError, TypeError, AttributeError) as error:
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
             raise ImportRefused(_("Line %(line)d lacks %(what)s. Nothing was imported.")
                                 % {"line": number, "what": error}) from None
         except ImportRefused as error:
             raise ImportRefused(_("Line %(line)d: %(problem)s") % {
                 "line": number, "problem": error.message}) from None
+        except (IntegrityError, DataError) as error:
+            raise ImportRefused(_("Line %(line)d contradicts the rest of the export "
+                                  "(%(error)s). Nothing was imported.")
+                                % {"line": number, "error": str(error)[:200]}) from None
     raise ImportRefused(_("The export ends before its end record: it was cut short. Nothing "
                           "was imported."))

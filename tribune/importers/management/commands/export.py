@@ -11,28 +11,40 @@ from tribune.importers.exporting import export_write
 
 
 class Command(BaseCommand):
-    help = ("Export desks, sites, moderators (no passwords), threads, comments and their "
-            "decisions as JSON Lines. No secrets, tokens or e-mail addresses. Use - for "
-            "standard output.")
+    help = ("Export desks, moderators, sites and their settings, threads, comments with "
+            "their decisions, triage, reports and erasures, and bans as JSON Lines "
+            "(docs/import-export.md). No passwords or webhook secrets unless "
+            "--include-secrets; never API tokens, two-factor secrets or readers' e-mail "
+            "addresses. Use - for standard output.")
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE")
+        parser.add_argument("--include-secrets", action="store_true",
+                            help="Also write moderators' password hashes and webhook secrets "
+                            "in clear, for a move to a new server. Keep such a file as "
+                            "safe as the database itself.")
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args, file: str, include_secrets: bool = False, **options):
         if file == "-":
-            counts = export_write(self.stdout._out)
+            export_write(self.stdout._out, include_secrets=include_secrets)
             return
         path = Path(file)
         partial = path.with_name(path.name + ".partial")
         try:
-            with partial.open("w", encoding="utf-8") as out:
-                counts = export_write(out)
+            # A file that may hold secrets is readable by its owner only.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with open(fd, "w", encoding="utf-8") as out:
+                counts = export_write(out, include_secrets=include_secrets)
             os.replace(partial, path)  # a reader never sees half a file
         except OSError as error:
             partial.unlink(missing_ok=True)
             raise CommandError(f"Cannot write {path}: {error.strerror}") from None
+        c = counts.get
         self.stdout.write(
-            f"Exported {counts.get('comments', 0)} comments with {counts.get('decisions', 0)} "
-            f"decisions, {counts.get('threads', 0)} threads, {counts.get('sites', 0)} sites, "
-            f"{counts.get('desks', 0)} desks and {counts.get('moderators', 0)} moderators "
-            f"to {path}.")
+            f"Exported {c('comments', 0)} comments with {c('decisions', 0)} decisions, "
+            f"{c('reports', 0)} reports and {c('triaged', 0)} triage results, "
+            f"{c('threads', 0)} threads, {c('sites', 0)} sites, {c('desks', 0)} desks, "
+            f"{c('moderators', 0)} moderators, {c('bans', 0)} bans and "
+            f"{c('webhooks', 0)} webhooks to {path}"
+            + (" (with password hashes and webhook secrets)." if include_secrets else
+               " (no secrets: webhooks need their secret again on import)."))

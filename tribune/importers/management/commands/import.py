@@ -71,3 +71,12 @@ class Command(BaseCommand):
               "(pingbacks, unknown thread).")
         for url in c.skipped_urls:
             write(f"  skipped thread: {url}")
+        if c.restored:
+            write("Also created: " + ", ".join(f"{n} {kind}" for kind, n in
+                                              sorted(c.restored.items())) + ".")
+        if c.webhooks_without_secret:
+            write(f"Webhooks not created because the export holds no secret for them "
+                  f"({len(c.webhooks_without_secret)}); add each again with the receiver's "
+                  "secret:")
+            for hook in c.webhooks_without_secret:
+                write(f"  tribune webhook add {hook} --secret SECRET")
