@@ -37,6 +37,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 os.environ.setdefault("TRIBUNE_FORM_MIN_SECONDS", "0")
 django_settings.TRIBUNE_FORM_MIN_SECONDS = float(os.environ["TRIBUNE_FORM_MIN_SECONDS"])
 
+# Triage runs after commit in a thread by default (tribune.triage.background);
+# most tests never commit, so they triage inside the submission. Tests of the
+# thread set it themselves.
+os.environ.setdefault("TRIBUNE_TRIAGE_MODE", "inline")
+
 
 @pytest.fixture
 def site(db):

@@ -17,7 +17,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db import transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import Count, F, Max, Min, Q
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,13 +115,21 @@ def desk_terms(*, desk_id: int) -> list[str]:
 
 
 def _velocity(comment: Comment, now) -> Velocity:
+    """The three velocity counts in one query (each has its own index; the
+    window on ``submitted_at`` keeps the scan short)."""
     since = now - VELOCITY_WINDOW
-    recent = CommentTriage.objects.filter(submitted_at__gte=since)
+    figures = CommentTriage.objects.filter(submitted_at__gte=since, submitted_at__lte=now).filter(
+        Q(commenter_id=comment.commenter_id) | Q(thread_id=comment.thread_id)
+        | (Q(network_hash=comment.network_hash) if comment.network_hash else Q(pk__in=[]))
+    ).exclude(pk=comment.pk).aggregate(
+        commenter=Count("pk", filter=Q(commenter_id=comment.commenter_id)),
+        network=Count("pk", filter=Q(network_hash=comment.network_hash)),
+        thread=Count("pk", filter=Q(thread_id=comment.thread_id)),
+    )
     return Velocity(
-        commenter=recent.filter(commenter_id=comment.commenter_id).count() + 1,
-        network=(recent.filter(network_hash=comment.network_hash).count() + 1)
-        if comment.network_hash else 0,
-        thread=recent.filter(thread_id=comment.thread_id).count() + 1,
+        commenter=figures["commenter"] + 1,
+        network=(figures["network"] + 1) if comment.network_hash else 0,
+        thread=figures["thread"] + 1,
     )
 
 
@@ -178,7 +186,9 @@ def comment_score(*, comment: Comment) -> CommentTriage:
     cluster joined, and the site's policy applied (a hold, or a rejection by
     the system through ``comment_decide``), all inside the caller's transaction.
     """
-    now = timezone.now()
+    # Windows are measured from the comment's own time, so a comment triaged
+    # late (backfill) is judged as it would have been on arrival.
+    now = comment.submitted_at or timezone.now()
     thread = comment.thread
     signals = text_signals(
         body=comment.body, author=comment.author, desk_language=thread.desk.language,
@@ -222,14 +232,71 @@ def comment_score(*, comment: Comment) -> CommentTriage:
 
 
 def comment_triage(*, comment: Comment) -> CommentTriage | None:
-    """:func:`comment_score`, but a failure of triage never loses the comment:
-    it is logged (the comment's id only) and the comment waits unscored."""
+    """Triage a comment being submitted; called inside the submitting
+    transaction, right after the comment row is created.
+
+    Under ``TRIBUNE_TRIAGE_MODE=thread`` (the default) it only arranges for the
+    comment to be triaged after the commit, by this process's triage thread
+    (see :mod:`tribune.triage.background`) and returns None; under ``inline``
+    it triages now (:func:`comment_score`). Either way a failure of triage
+    never loses the comment: it is logged (the comment's id only) and the
+    comment waits unscored until ``tribune triage backfill`` or the next sweep.
+    """
+    from . import background
+
+    mode = background.triage_mode()
+    if mode == "thread":
+        comment_id = comment.pk
+        transaction.on_commit(lambda: background.enqueue(comment_id))
+        return None
+    if mode != "inline":
+        return None
     try:
         with transaction.atomic():
             return comment_score(comment=comment)
     except Exception:
         logger.exception("triage failed for comment %s", comment.pk)
         return None
+
+
+def comment_triage_by_id(*, comment_id: int) -> CommentTriage | None:
+    """Triage the committed comment ``comment_id`` in a transaction of its own,
+    unless it already has its triage (then that is returned). Never raises:
+    a failure is logged with the comment's id and the comment stays unscored."""
+    try:
+        with transaction.atomic():
+            existing = CommentTriage.objects.filter(pk=comment_id).first()
+            if existing is not None:
+                return existing
+            comment = (
+                Comment.objects.select_related("thread__desk").filter(pk=comment_id).first()
+            )
+            if comment is None:  # deleted in the meantime
+                return None
+            return comment_score(comment=comment)
+    except Exception:
+        # Another process may have triaged it at the same moment (the primary
+        # key refuses the second row): then there is nothing to do.
+        if CommentTriage.objects.filter(pk=comment_id).exists():
+            return None
+        logger.exception("triage failed for comment %s", comment_id)
+        return None
+
+
+def triage_missing(*, days: int = 7, limit: int | None = None) -> int:
+    """Triage, oldest first, the comments of the last ``days`` days that have
+    no triage (the process stopped before triaging them, or triage was off);
+    how many were triaged."""
+    since = timezone.now() - timedelta(days=days)
+    ids = Comment.objects.filter(triage__isnull=True, submitted_at__gte=since).order_by(
+        "submitted_at", "id").values_list("pk", flat=True)
+    if limit is not None:
+        ids = ids[:limit]
+    done = 0
+    for comment_id in list(ids):
+        if comment_triage_by_id(comment_id=comment_id) is not None:
+            done += 1
+    return done
 
 
 # --- Readers: personal information ------------------------------------------

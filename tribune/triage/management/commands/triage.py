@@ -5,6 +5,7 @@
     tribune triage words DESK list|add|remove [TERM ...]
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
+    tribune triage backfill [--days N] [--limit N]
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from tribune.sites.models import Site
 from tribune.triage.classifier import model_for
 from tribune.triage.evaluation import evaluate, read_rows
 from tribune.triage.models import Term
-from tribune.triage.services import policy_set, senior_set, term_add, term_remove
+from tribune.triage.services import (
+    policy_set,
+    senior_set,
+    term_add,
+    term_remove,
+    triage_missing,
+)
 
 
 class Command(BaseCommand):
@@ -46,6 +53,12 @@ class Command(BaseCommand):
         senior = sub.add_parser("senior", help="Let a moderator decide held comments.")
         senior.add_argument("name")
         senior.add_argument("--remove", action="store_true")
+        backfill = sub.add_parser(
+            "backfill", help="Triage recent comments that have no triage yet (a process "
+                             "stopped before triaging them, or TRIBUNE_TRIAGE_MODE=off).")
+        backfill.add_argument("--days", type=int, default=7,
+                              help="how far back to look (default 7)")
+        backfill.add_argument("--limit", type=int, default=None, help="at most this many")
 
     def handle(self, *args, **options):
         try:
@@ -112,3 +125,9 @@ class Command(BaseCommand):
     def _senior(self, options):
         senior_set(name=options["name"], senior=not options["remove"])
         self.stdout.write(f"{options['name']}: {'not ' if options['remove'] else ''}senior")
+
+    def _backfill(self, options):
+        if options["days"] < 1 or (options["limit"] is not None and options["limit"] < 1):
+            raise CommandError("--days and --limit must be 1 or more.")
+        done = triage_missing(days=options["days"], limit=options["limit"])
+        self.stdout.write(f"triaged {done} comment(s)")
