@@ -1,6 +1,6 @@
 """Tribune against Isso 0.14 and hello-world ceilings, side by side, on 127.0.0.1.
 
-    python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2]
+    python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2] [--threads 4]
 
 Run from the repository root with Tribune's venv in ``.venv``. It makes Isso's own
 venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn) if missing,
@@ -129,6 +129,8 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4,
+                        help="Python threads per Tribune worker (tribune serve --threads)")
     parser.add_argument("--only", default="", help="comma-separated case names")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -166,20 +168,13 @@ def main(argv: list[str]) -> None:
 
     w = str(args.workers)
     ports = {name: free_port() for name in (
-        "tribune", "tribune_granian", "isso", "hello_sync", "hello_gthread", "hello_granian")}
+        "tribune", "isso", "hello_sync", "hello_gthread", "hello_granian")}
     servers = {
         "tribune": Server("tribune", [str(VENV / "tribune"), "serve", "--port",
-                                      str(ports["tribune"]), "--workers", w],
+                                      str(ports["tribune"]), "--workers", w,
+                                      "--threads", str(args.threads)],
                           port=ports["tribune"], cwd=tribune_dir, env=env, probe="/healthz",
                           log=out / "tribune.log"),
-        "tribune_granian": Server(
-            "tribune_granian",
-            [str(VENV / "granian"), "--interface", "wsgi", "--workers", w, "--host",
-             "127.0.0.1", "--port", str(ports["tribune_granian"]), "--no-ws",
-             "tribune.publishing.wsgi:application"],
-            port=ports["tribune_granian"], cwd=tribune_dir,
-            env={**env, "PYTHONPATH": str(ROOT)}, probe="/healthz",
-            log=out / "tribune_granian.log"),
         "isso": Server("isso", [str(ISSO_VENV / "gunicorn"), "-w", w, "-b",
                                 f"127.0.0.1:{ports['isso']}", "isso.run"],
                        port=ports["isso"], cwd=isso_dir,
@@ -222,8 +217,7 @@ def main(argv: list[str]) -> None:
                            '"application/json"\n'
                            f"wrk.body = {json.dumps(json.dumps(count_uris))}\n")
         cases = []
-        for label, base in (("tribune", servers["tribune"].url),
-                            ("tribune_granian", servers["tribune_granian"].url)):
+        for label, base in (("tribune", servers["tribune"].url),):
             cases += [
                 (f"{label}.thread", base + "/api/v1/comments?" + urlencode({"url": thread_url}),
                  None),

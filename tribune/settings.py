@@ -115,7 +115,10 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # One connection per server thread, kept: opening one costs the PRAGMAs below
+    # and closing the last one checkpoints the WAL — about 7 ms of every
+    # submission when they were closed after each request (docs/benchmarks.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 600
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers go on while a writer commits; synchronous=FULL makes a
         # commit durable before we answer "received" (principle 3).

@@ -11,6 +11,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 SITE = "https://news.example.org"
@@ -83,9 +84,10 @@ class Server:
 
 def request(url: str, *, method: str = "GET", data: dict | None = None,
             headers: dict | None = None, opener=None, form: bool = False,
-            timeout: float = 15) -> tuple[int, bytes, dict]:
-    """One HTTP request; ``(status, body, headers)``; errors answered by the
-    server are returned, not raised."""
+            timeout: float = 15) -> tuple[int, bytes, Message]:
+    """One HTTP request; ``(status, body, headers)``, the headers looked up
+    case-insensitively (HTTP/1.1 servers may send names in lower case); errors
+    answered by the server are returned, not raised."""
     body = None
     headers = dict(headers or {})
     if data is not None:
@@ -101,9 +103,9 @@ def request(url: str, *, method: str = "GET", data: dict | None = None,
     open_ = (opener or urllib.request.build_opener(NoRedirect())).open
     try:
         with open_(req, timeout=timeout) as response:
-            return response.status, response.read(), dict(response.headers)
+            return response.status, response.read(), response.headers
     except urllib.error.HTTPError as error:
-        return error.code, error.read(), dict(error.headers)
+        return error.code, error.read(), error.headers
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

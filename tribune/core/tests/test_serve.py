@@ -1,4 +1,4 @@
-"""``tribune serve``: gunicorn, with logs that never name a reader."""
+"""``tribune serve``: granian, with logs that never name a reader."""
 
 import re
 import socket
@@ -7,6 +7,7 @@ import urllib.request
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
 
 from tribune.core.management.commands.serve import mask_addresses
 
@@ -20,7 +21,7 @@ REFERRER = "https://referrer.example/private-page"
     ("ip=::1: bad", "ip=[address]: bad"),
     ("Listening at: http://127.0.0.1:8000 (42)", "Listening at: http://[address]:8000 (42)"),
     ("peer [2001:db8::7]:443 closed", "peer [[address]]:443 closed"),
-    ("Starting gunicorn 27.0.1 at 12:30:45", "Starting gunicorn 27.0.1 at 12:30:45"),
+    ("Starting granian 2.8.9 at 12:30:45", "Starting granian 2.8.9 at 12:30:45"),
     ("Booting worker with pid: 1234", "Booting worker with pid: 1234"),
 ])
 def test_mask_addresses(text, expected):
@@ -28,7 +29,7 @@ def test_mask_addresses(text, expected):
 
 
 @pytest.mark.parametrize("option", [["--port", "0"], ["--port", "70000"], ["--workers", "0"],
-                                    ["--host", " "]])
+                                    ["--threads", "0"], ["--host", " "]])
 def test_serve_refuses_bad_options(option):
     with pytest.raises(CommandError):
         call_command("serve", *option)
@@ -40,7 +41,7 @@ def test_serve_answers_and_logs_no_address_user_agent_or_referrer(tribune_cli):
             "User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED, "Referer": REFERRER})
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             assert response.status == 200
-        # A malformed request makes gunicorn log a warning naming the peer.
+        # A malformed request is refused without naming the peer.
         port = int(server.url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
             raw.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")
@@ -51,8 +52,25 @@ def test_serve_answers_and_logs_no_address_user_agent_or_referrer(tribune_cli):
     stderr = server.stderr_path.read_text()
     announcement = f"Tribune is serving on {server.url}/ (2 workers)."
     assert stdout.count(announcement) == 1
-    assert re.search(r'^\[[^\]]+\] "GET /healthz HTTP/1.1" 200 \d+ \d+ms$', stdout, re.MULTILINE)
-    assert "Invalid request from ip=[address]" in stderr
+    assert re.search(r'^\[[^\]]+\] "GET /healthz HTTP/1.1" 200 \d+ms$', stdout, re.MULTILINE)
+    # granian names the listening address in its own log: masked.
+    assert re.search(r"Listening at: http://\[address\]:\d+$", stderr, re.MULTILINE)
     everything_else = (stdout + stderr).replace(announcement, "")
     for secret in ("127.0.0.1", FORWARDED, USER_AGENT, "referrer.example"):
         assert secret not in everything_else
+
+
+def test_forwarded_proto_is_believed_only_from_trusted_proxies():
+    from tribune.core.management.commands.serve import _ProxyHeaders, _trusted_proxies
+
+    seen = []
+
+    def app(environ, start_response):
+        seen.append(environ.get("HTTP_X_FORWARDED_PROTO"))
+        return [b""]
+
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "not an address"]):
+        wrapped = _ProxyHeaders(app, _trusted_proxies())
+    for peer in ("10.1.2.3", "::ffff:10.1.2.3", "203.0.113.9", "", "garbage"):
+        wrapped({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_PROTO": "https"}, None)
+    assert seen == ["https", "https", None, None, None]

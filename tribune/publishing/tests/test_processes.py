@@ -19,9 +19,9 @@ def _call(url: str, *, method: str = "GET", data: dict | None = None,
         data=json.dumps(data).encode() if data is not None else None)
     try:
         with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def test_decision_in_one_server_is_seen_by_the_next_read_in_another(tribune_cli):

@@ -1,9 +1,15 @@
-"""``tribune serve``: Tribune under gunicorn, a production server.
+"""``tribune serve``: Tribune under granian, a production server.
 
 Readers may be under surveillance, so the server's own logs must not betray
-them: the access log names the request, its status, size and duration — never
-the client's address, user agent or referrer — and every IP address in
-gunicorn's error log is masked before it is written.
+them: the access log names the request's method, path, status and duration —
+never the client's address, user agent, referrer or query string — and every
+IP address in granian's own log is masked before it is written.
+
+granian (a Rust HTTP server) runs Tribune's WSGI application in ``--workers``
+forked processes of ``--threads`` Python threads each; a read of a published
+thread is answered by :mod:`tribune.publishing.fastpath` before Django. The
+peer's address reaches the application as ``REMOTE_ADDR`` (see
+:func:`tribune.privacy.services.network_hash`, the only reader of it).
 """
 
 from __future__ import annotations
@@ -17,23 +23,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
-from gunicorn.app.base import BaseApplication
-from gunicorn.glogging import Logger
 
-ACCESS_LOG_FORMAT = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms'
+# No client address, user agent, referrer or query string: method, path, status, time.
+ACCESS_LOG_FORMAT = '[%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).0fms'
 THREADS = 4
-TIMEOUT = 30
+# Requests a worker takes in at once; the rest wait in the kernel's backlog.
+BACKPRESSURE = 64
 GRACEFUL_TIMEOUT = 20
 MASK = "[address]"
 
-# Candidates are checked with ipaddress before they are masked, so "27.0.1" or
+# Candidates are checked with ipaddress before they are masked, so "2.8.9" or
 # "12:30:45" survive and "203.0.113.9", "[2001:db8::1]:443" do not.
 _IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d)")
 _IPV6 = re.compile(r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*")
-# Atoms that describe the person rather than the request: address, user agent,
-# referrer, user. Request headers ({…}i) and environ ({…}e) go too, since they
-# carry the same (X-Forwarded-For, User-Agent, REMOTE_ADDR, cookies).
-_PERSONAL_ATOMS = ("h", "a", "f", "u", "l")
 
 
 def _mask_valid(match: re.Match) -> str:
@@ -68,42 +70,71 @@ class _MaskAddresses(logging.Filter):
         return True
 
 
-class PrivateLogger(Logger):
-    """gunicorn's logger, minus everything that identifies a client."""
-
-    def setup(self, cfg) -> None:
-        super().setup(cfg)
-        for log in (self.error_log, self.access_log):
-            if not any(isinstance(f, _MaskAddresses) for f in log.filters):
-                log.addFilter(_MaskAddresses())
-
-    def atoms(self, resp, req, environ, request_time) -> dict:
-        atoms = super().atoms(resp, req, environ, request_time)
-        for name in _PERSONAL_ATOMS:
-            atoms[name] = "-"
-        return {key: value for key, value in atoms.items()
-                if not (key.startswith("{") and key.endswith(("}i", "}e")))}
-
-
-class TribuneServer(BaseApplication):
-    def __init__(self, options: dict):
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        from tribune.publishing.fastpath import PublishedFastPath
-        from tribune.wsgi import application
-
-        # Warm reads of published renders are answered before Django.
-        return PublishedFastPath(application)
+def _log_config() -> dict:
+    """granian's logging: its own messages on stderr, masked; the access log on stdout."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"mask": {"()": _MaskAddresses}},
+        "formatters": {
+            "generic": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
+                        "datefmt": "%Y-%m-%d %H:%M:%S %z"},
+            "access": {"format": "%(message)s"},
+        },
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "formatter": "generic",
+                        "filters": ["mask"], "stream": "ext://sys.stderr"},
+            "access": {"class": "logging.StreamHandler", "formatter": "access",
+                       "filters": ["mask"], "stream": "ext://sys.stdout"},
+        },
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
 
 
-def _bind_address(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+def _trusted_proxies() -> tuple:
+    networks = []
+    for item in settings.TRUSTED_PROXIES:
+        try:
+            networks.append(ipaddress.ip_network(item.strip().strip("[]"), strict=False))
+        except ValueError:
+            continue  # a typo trusts nothing rather than everything
+    return tuple(networks)
+
+
+class _ProxyHeaders:
+    """Drops ``X-Forwarded-Proto`` unless the peer is a trusted proxy (what
+    gunicorn's ``forwarded_allow_ips`` did), so a client talking to the server
+    directly cannot claim HTTPS. ``X-Forwarded-For`` is judged by
+    :mod:`tribune.privacy.services`, the only reader of client addresses."""
+
+    def __init__(self, app, networks: tuple):
+        self.app, self.networks = app, networks
+
+    def _trusted(self, peer: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(peer.strip("[]"))
+        except ValueError:
+            return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+            ip = ip.ipv4_mapped
+        return any(ip.version == n.version and ip in n for n in self.networks)
+
+    def __call__(self, environ, start_response):
+        if "HTTP_X_FORWARDED_PROTO" in environ and not self._trusted(
+                environ.get("REMOTE_ADDR", "")):
+            del environ["HTTP_X_FORWARDED_PROTO"]
+        return self.app(environ, start_response)
+
+
+def _load_application(_target: str):
+    """The WSGI application a worker serves (called in each worker after the fork):
+    Django behind the published-render fast path."""
+    from tribune.publishing.wsgi import application
+
+    return _ProxyHeaders(application, _trusted_proxies())
 
 
 def _unapplied_migrations() -> int:
@@ -114,7 +145,7 @@ def _unapplied_migrations() -> int:
 
 class Command(BaseCommand):
     help = (
-        "Serve Tribune with gunicorn (a production server). Put it behind a TLS "
+        "Serve Tribune with granian (a production server). Put it behind a TLS "
         "reverse proxy; the logs never contain readers' addresses or user agents."
     )
 
@@ -124,10 +155,12 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000,
                             help="Port to listen on (default 8000).")
         parser.add_argument("--workers", type=int, default=2,
-                            help="Worker processes (default 2), each with "
-                                 f"{THREADS} threads.")
+                            help="Worker processes (default 2).")
+        parser.add_argument("--threads", type=int, default=THREADS,
+                            help=f"Python threads per worker (default {THREADS}).")
 
-    def handle(self, *args, host: str, port: int, workers: int, **options):
+    def handle(self, *args, host: str, port: int, workers: int, threads: int = THREADS,
+               **options):
         host = host.strip().strip("[]")
         if not host:
             raise CommandError("--host must name an address, e.g. 127.0.0.1.")
@@ -135,6 +168,8 @@ class Command(BaseCommand):
             raise CommandError("--port must be between 1 and 65535.")
         if not 1 <= workers <= 64:
             raise CommandError("--workers must be between 1 and 64.")
+        if not 1 <= threads <= 64:
+            raise CommandError("--threads must be between 1 and 64.")
 
         try:
             pending = _unapplied_migrations()
@@ -159,30 +194,34 @@ class Command(BaseCommand):
         address = f"http://{url_host}:{port}/"
         stdout = self.stdout
 
-        def when_ready(server) -> None:
+        from granian.constants import Interfaces
+        from granian.server import Server
+
+        server = Server(
+            "tribune.publishing.wsgi:application",
+            address=host,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=workers,
+            blocking_threads=threads,
+            backpressure=BACKPRESSURE,
+            websockets=False,
+            log_dictconfig=_log_config(),
+            log_access=True,
+            log_access_format=ACCESS_LOG_FORMAT,
+            workers_kill_timeout=GRACEFUL_TIMEOUT,
+        )
+
+        @server.on_startup
+        def announce() -> None:
+            # Called once the listening socket is bound, before the workers start:
+            # connections made from now on wait in its backlog.
             stdout.write(f"Tribune is serving on {address} ({workers} workers). "
                          "Stop with Ctrl+C.")
             stdout.flush()
 
-        options = {
-            "bind": [_bind_address(host, port)],
-            "workers": workers,
-            "worker_class": "gthread",
-            "threads": THREADS,
-            "timeout": TIMEOUT,
-            "graceful_timeout": GRACEFUL_TIMEOUT,
-            "keepalive": 5,
-            "accesslog": "-",
-            "errorlog": "-",
-            "access_log_format": ACCESS_LOG_FORMAT,
-            "logger_class": PrivateLogger,
-            "loglevel": "info",
-            "proc_name": "tribune",
-            "control_socket_disable": True,
-            "when_ready": when_ready,
-        }
-        if settings.TRUSTED_PROXIES:
-            # Lets gunicorn believe X-Forwarded-Proto from the TLS proxy only.
-            options["forwarded_allow_ips"] = ",".join(settings.TRUSTED_PROXIES)
         sys.stdout.flush()
-        TribuneServer(options).run()
+        sys.stderr.flush()
+        # SIGTERM or SIGINT: granian stops accepting, lets each worker finish the
+        # requests it holds (up to GRACEFUL_TIMEOUT seconds), then exits 0.
+        server.serve(target_loader=_load_application)
