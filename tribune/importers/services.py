@@ -72,14 +72,17 @@ def import_file(
                                        started_at=timezone.now())
         importer = Importer(source=source, run=run, progress=comments_read,
                             clauses={"spam": spam_clause, "deleted": deleted_clause})
-        if source == Source.ISSO:
-            read_isso(path, importer, origin=origin)
-        else:
-            reader = {Source.DISQUS: read_disqus, Source.WORDPRESS: read_wordpress,
-                      Source.TRIBUNE: read_tribune}[source]
-            with path.open("rb") as handle:
-                reader(_Progress(handle, bytes_read), importer)
-        return importer.finish()
+        try:
+            if source == Source.ISSO:
+                read_isso(path, importer, origin=origin)
+            else:
+                reader = {Source.DISQUS: read_disqus, Source.WORDPRESS: read_wordpress,
+                          Source.TRIBUNE: read_tribune}[source]
+                with path.open("rb") as handle:
+                    reader(_Progress(handle, bytes_read), importer)
+            return importer.finish()
+        finally:
+            importer.close()
 
 
 __all__ = ["ImportRefused", "import_file"]
