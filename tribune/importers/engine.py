@@ -38,10 +38,13 @@ from tribune.sites.models import Clause
 from tribune.threads.models import Thread
 from tribune.threads.services import TITLE_MAX, article_resolve, thread_get_or_create
 
-from .models import ImportedComment, ImportRun
+from .models import ImportedComment, ImportedRecord, ImportRun, Source
 from .text import plain
 
 BATCH = 1000
+# ImportedRecord kind of a comment carried from another server's export with
+# the Disqus, WordPress or Isso id it was first imported under: "comment:disqus".
+ORIGIN = "comment:"
 CACHE_MAX = 50_000
 
 REASON_NOTES = {
@@ -245,6 +248,9 @@ class Importer:
                    .values_list("source_id", flat=True))
         if self.local_prefix:
             done |= self._local_existing(ids)
+        if self.source != Source.TRIBUNE:  # imported here, or on the server exported from
+            done |= set(ImportedRecord.objects.filter(kind=ORIGIN + self.source, key__in=ids)
+                        .values_list("key", flat=True))
         keep: list[tuple[CommentIn, tuple[int, int, str]]] = []
         seen: set[str] = set()
         for record in batch:
@@ -394,12 +400,20 @@ class Importer:
             if not rows:
                 return
             last = rows[-1][0]
+            wanted = {r[3] for r in rows}
             parents = {
                 sid: (cid, tid) for sid, cid, tid in
                 ImportedComment.objects.filter(
-                    source=self.source, source_id__in={r[3] for r in rows}
+                    source=self.source, source_id__in=wanted
                 ).values_list("source_id", "comment_id", "comment__thread_id")
             }
+            if self.source != Source.TRIBUNE:
+                carried = dict(ImportedRecord.objects.filter(
+                    kind=ORIGIN + self.source, key__in=wanted - parents.keys())
+                    .values_list("object_id", "key"))
+                parents.update(
+                    (carried[cid], (cid, tid)) for cid, tid in
+                    Comment.objects.filter(pk__in=carried).values_list("pk", "thread_id"))
             updates = []
             for _id, comment_id, thread_id, parent_sid in rows:
                 parent = parents.get(parent_sid)

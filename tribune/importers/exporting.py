@@ -41,7 +41,7 @@ from tribune.triage import campaign
 from tribune.triage.models import Band, Cluster, CommentTriage, Policy, Term
 from tribune.webhooks.models import Webhook
 
-from .engine import ImportRefused
+from .engine import ORIGIN, ImportRefused
 from .models import ImportedComment, ImportedRecord, Instance, Source
 from .records import dump_fields, load_fields
 
@@ -203,6 +203,7 @@ def _write_comments(out, counts, me: str, progress) -> None:
                   .order_by("created_at", "id")):
             reports[r.comment_id].append(r)
         erasures = {e.comment_id: e for e in Erasure.objects.filter(comment__in=page)}
+        origins = _origins(c.pk for c in page)
         for comment in page:
             positions = {d.pk: i for i, d in enumerate(decisions[comment.pk])}
             triage = triages.get(comment.pk)
@@ -228,6 +229,7 @@ def _write_comments(out, counts, me: str, progress) -> None:
                 "reports": [{**dump_fields(r, skip=set()), "resolved_by": _name(r.resolved_by)}
                             for r in reports[comment.pk]],
                 "erasure": dump_fields(erasure, skip=set()) if erasure else None,
+                "imported_from": origins.get(comment.pk),
             })
             counts["comments"] += 1
             counts["decisions"] += len(decisions[comment.pk])
@@ -236,6 +238,21 @@ def _write_comments(out, counts, me: str, progress) -> None:
             counts["erasures"] += erasure is not None
         if progress:
             progress(len(page))
+
+
+def _origins(ids) -> dict[int, dict]:
+    """Which Disqus, WordPress or Isso comment each comment was imported from
+    (here, or on the server whose export brought it), so that importing that
+    source's file on the new server still imports nothing twice."""
+    ids = list(ids)
+    found = {cid: {"source": source, "id": sid} for cid, source, sid in
+             ImportedComment.objects.filter(comment_id__in=ids).exclude(source=Source.TRIBUNE)
+             .values_list("comment_id", "source", "source_id")}
+    for cid, kind, key in (ImportedRecord.objects.filter(kind__startswith=ORIGIN,
+                                                         object_id__in=ids)
+                           .values_list("object_id", "kind", "key")):
+        found[cid] = {"source": kind.removeprefix(ORIGIN), "id": key}
+    return found
 
 
 def _write_bans(out, counts, me: str) -> None:
@@ -474,6 +491,14 @@ def restore_comment_extras(importer, pairs) -> None:
             reports.append(Report(
                 comment=comment, resolved_by_id=importer._user_id(entry.get("resolved_by")),
                 **load_fields(Report, entry, skip={"comment", "resolved_by"})))
+        origin = extras.get("imported_from")
+        if origin:
+            source = origin.get("source")
+            if source not in Source.values or source == Source.TRIBUNE or not origin.get("id"):
+                raise ImportRefused(_("A comment names a source %(source)s it cannot come "
+                                      "from.") % {"source": str(source)[:40]})
+            ImportedRecord.objects.create(kind=ORIGIN + source, key=str(origin["id"])[:200],
+                                          object_id=comment.pk)
         erasure = extras.get("erasure")
         if erasure:
             erasures.append(Erasure(comment=comment,

@@ -277,7 +277,8 @@ def read_tribune(fileobj, importer: Importer) -> None:
                     parent_source_id=record.get("parent") or "",
                     commenter_hash=record["commenter"], fields=fields,
                     decisions=record.get("decisions") or [],
-                    extras={k: record[k] for k in ("triage", "reports", "erasure")
+                    extras={k: record[k] for k in ("triage", "reports", "erasure",
+                                                             "imported_from")
                             if record.get(k)} or None,
                 ))
             elif kind == "end":

@@ -194,6 +194,17 @@ def test_default_round_trip_leaves_only_secrets_behind(newsroom, tmp_path, fresh
 
     assert without_webhooks(second) == without_webhooks(first)
     assert '"webhooks":[]' in second.read_text()
+    # The Disqus history came along with its Disqus ids: the same Disqus file
+    # (with one reply more) imports only what is new, the reply under its parent.
+    more = disqus_file(tmp_path / "more.xml", [
+        disqus_thread("1", "https://news.example.org/old", "Old story"),
+        disqus_post("1", "1", "<p>Old comment</p>", name="Old"),
+        disqus_post("2", "1", "Old reply", name="Older", parent="1"),
+        disqus_post("3", "1", "A late reply", name="Late", parent="1"),
+    ])
+    out = fresh_tribune.run("import", "disqus", str(more)).stdout
+    assert "Imported 1 comments" in out and "2 already imported" in out
+    assert "Replies linked to their parents: 1;" in out
     checked = fresh_tribune.run("shell", "-c", (
         "from django.contrib.auth import get_user_model\n"
         "print(get_user_model().objects.get(username='editor').has_usable_password())"))
