@@ -114,6 +114,7 @@ class Counts:
     # the webhooks left out because the export holds no secret for them.
     restored: dict[str, int] = field(default_factory=dict)
     webhooks_without_secret: list[str] = field(default_factory=list)
+    moderators_without_password: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}

@@ -113,6 +113,7 @@ def _write_people(out, counts, *, include_secrets: bool) -> None:
         record = {
             "type": "moderator", "username": user.get_username(),
             "fields": dump_fields(user, skip=USER_SKIP),
+            "can_log_in": user.has_usable_password(),
             "permissions": sorted(
                 f"{app}.{code}" for app, code in user.user_permissions.values_list(
                     "content_type__app_label", "codename")),
@@ -386,6 +387,10 @@ def restore_moderator(record: dict, importer=None) -> None:
         user.password = password
     else:
         user.set_unusable_password()
+        # Listed for an administrator to set a password, unless they had none to
+        # use before either (an integration's user, a disabled account).
+        if importer is not None and record.get("can_log_in") and user.is_active:
+            importer.counts.moderators_without_password.append(name)
     user.save()
     _count(importer, "moderators")
     for entry in record.get("desks") or []:

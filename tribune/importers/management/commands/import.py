@@ -74,6 +74,11 @@ class Command(BaseCommand):
         if c.restored:
             write("Also created: " + ", ".join(f"{n} {kind}" for kind, n in
                                               sorted(c.restored.items())) + ".")
+        if c.moderators_without_password:
+            write(f"Moderators created without a password, because the export holds none "
+                  f"({len(c.moderators_without_password)}); set each one with "
+                  "tribune changepassword NAME: "
+                  + ", ".join(c.moderators_without_password) + ".")
         if c.webhooks_without_secret:
             write(f"Webhooks not created because the export holds no secret for them "
                   f"({len(c.webhooks_without_secret)}); add each again with the receiver's "
