@@ -15,8 +15,9 @@ Nothing is lost if the process dies between the commit and the triage: the
 comment simply has no triage row (the queue shows it, unscored, after the
 scored ones), and it is triaged by the first triage thread that starts in any
 process (it first sweeps :data:`SWEEP_DAYS` days for comments without triage)
-or by ``tribune triage backfill``. Before a command-line process exits it
-waits (at most :data:`EXIT_WAIT_SECONDS`) for its thread to finish. Triage
+or by ``tribune triage backfill``. The thread lives as long as the process
+(it closes its database connection when idle); before the process exits it
+waits (at most :data:`EXIT_WAIT_SECONDS`) for what is queued. Triage
 never publishes anything, whenever it runs.
 """
 
@@ -26,6 +27,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from collections import deque
 
 from django.conf import settings
@@ -37,11 +39,20 @@ MODES = ("thread", "inline", "off")
 SWEEP_DAYS = 7
 SWEEP_MAX = 1000
 EXIT_WAIT_SECONDS = 30.0
+# The thread starts on the batch this long after it is woken, so that the
+# submitting request finishes its answer first (both need the interpreter
+# lock) and a flood is taken in batches.
+BATCH_DELAY_SECONDS = 0.01
+# The thread keeps its database connection while busy; idle this long, it
+# closes it.
+IDLE_CLOSE_SECONDS = 30.0
 
 _pending: deque[int] = deque()
 _lock = threading.Lock()
-_idle = threading.Condition(_lock)
+_changed = threading.Condition(_lock)
 _thread: threading.Thread | None = None
+_busy = False
+_stopping = False
 _swept = False
 
 
@@ -51,50 +62,80 @@ def triage_mode() -> str:
     return mode if mode in MODES else "thread"
 
 
+def _next_batch() -> list[int] | None:
+    """Wait for work; the ids to triage, or None when asked to stop."""
+    global _busy
+    with _changed:
+        if not _pending:
+            _busy = False
+            _changed.notify_all()
+            if not _changed.wait_for(lambda: _pending or _stopping, timeout=IDLE_CLOSE_SECONDS):
+                connections.close_all()
+                _changed.wait_for(lambda: _pending or _stopping)
+            if _stopping:
+                return None
+            _busy = True
+    time.sleep(BATCH_DELAY_SECONDS)
+    with _changed:
+        batch = list(_pending)
+        _pending.clear()
+        return batch
+
+
 def _run() -> None:
-    global _thread, _swept
-    from .services import comment_triage_by_id, triage_missing
+    global _swept, _thread, _busy
+    from . import services
 
     try:
-        if not _swept:
-            _swept = True
-            try:
-                triage_missing(days=SWEEP_DAYS, limit=SWEEP_MAX)
-            except Exception:  # a broken database must not kill the process
-                log.exception("triage sweep failed")
         while True:
-            with _lock:
-                if not _pending:
-                    _thread = None
-                    _idle.notify_all()
-                    return
-                batch = list(_pending)
-                _pending.clear()
-            for comment_id in batch:
-                comment_triage_by_id(comment_id=comment_id)
+            batch = _next_batch()
+            if batch is None:
+                return
+            try:
+                if not _swept:
+                    _swept = True
+                    services.triage_missing(days=SWEEP_DAYS, limit=SWEEP_MAX)
+                for comment_id in batch:
+                    services.comment_triage_by_id(comment_id=comment_id)
+            except Exception:  # a broken database must not kill the thread
+                log.exception("triage thread failed; the comments wait for the next sweep")
     finally:
         connections.close_all()
-        with _lock:
-            if _thread is threading.current_thread():
-                _thread = None
-            _idle.notify_all()
+        with _changed:
+            _thread = None
+            _busy = False
+            _changed.notify_all()
 
 
 def enqueue(comment_id: int) -> None:
     """Triage comment ``comment_id`` soon, in this process's triage thread.
     Call after the comment is committed (``transaction.on_commit``)."""
-    global _thread
-    with _lock:
+    global _thread, _busy, _stopping
+    with _changed:
         _pending.append(comment_id)
+        _busy = True
+        _stopping = False
         if _thread is None or not _thread.is_alive():
             _thread = threading.Thread(target=_run, name="tribune-triage", daemon=True)
             _thread.start()
+        _changed.notify_all()
 
 
 def drain(timeout: float | None = None) -> bool:
     """Wait until this process's triage thread has nothing left; True if so."""
-    with _lock:
-        return _idle.wait_for(lambda: _thread is None and not _pending, timeout=timeout)
+    with _changed:
+        return _changed.wait_for(lambda: not _pending and not _busy, timeout=timeout)
 
 
-atexit.register(drain, EXIT_WAIT_SECONDS)
+def stop(timeout: float | None = EXIT_WAIT_SECONDS) -> bool:
+    """Finish what is queued, then end the thread (closing its database
+    connection); True if it ended in time."""
+    global _stopping
+    drained = drain(timeout)
+    with _changed:
+        _stopping = True
+        _changed.notify_all()
+        return drained and _changed.wait_for(lambda: _thread is None, timeout=timeout)
+
+
+atexit.register(stop)

@@ -147,23 +147,24 @@ def _cluster_refresh(cluster_id: int) -> Cluster:
     return Cluster.objects.get(pk=cluster_id)
 
 
-def _cluster_join(triage: CommentTriage, sig: list[int], now) -> None:
-    """Put ``triage`` in a cluster with its near-identical predecessors, merging
-    clusters it bridges, and record its band keys for those to come."""
-    keys = campaign.band_keys(sig)
-    candidate_ids = list(
-        Band.objects.filter(key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW)
-        .values_list("triage_id", flat=True).distinct()[:CANDIDATES_MAX]
-    )
-    matches = [
+def _cluster_matches(sig: list[int], keys: list[str], now) -> list[tuple[int, int | None]]:
+    """``(triage id, cluster id)`` of the near-identical predecessors of a
+    comment with signature ``sig``: candidates sharing an LSH band key within
+    :data:`CLUSTER_WINDOW`, found and read in one query, then compared."""
+    bands = Band.objects.filter(key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW)
+    candidates = CommentTriage.objects.filter(
+        pk__in=bands.values("triage_id")).values_list("pk", "cluster_id", "signature")
+    return [
         (pk, cluster_id)
-        for pk, cluster_id, text in CommentTriage.objects.filter(pk__in=candidate_ids)
-        .values_list("pk", "cluster_id", "signature")
+        for pk, cluster_id, text in candidates[:CANDIDATES_MAX]
         if campaign.similarity(sig, campaign.decode(text)) >= campaign.SIMILARITY
     ]
-    Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
-    if not matches:
-        return
+
+
+def _cluster_target(matches: list[tuple[int, int | None]], now) -> int:
+    """The cluster a comment near-identical to ``matches`` joins: the oldest of
+    theirs (the clusters it bridges are merged into it) or a new one; loose
+    matches join it too."""
     clusters = sorted({cluster_id for _pk, cluster_id in matches if cluster_id is not None})
     if clusters:
         target = clusters[0]
@@ -173,10 +174,28 @@ def _cluster_join(triage: CommentTriage, sig: list[int], now) -> None:
     else:
         target = Cluster.objects.create(created_at=now, first_at=now, last_at=now).pk
     loose = [pk for pk, cluster_id in matches if cluster_id is None]
-    CommentTriage.objects.filter(pk__in=[*loose, triage.pk]).update(cluster_id=target)
-    triage.cluster_id = target
-    cluster = _cluster_refresh(target)
-    triage.priority = max(triage.priority, campaign_priority(cluster.size))
+    if loose:
+        CommentTriage.objects.filter(pk__in=loose).update(cluster_id=target)
+    return target
+
+
+def _policy_apply(triage: CommentTriage, policy: Policy | None, comment: Comment) -> bool:
+    """Mark ``triage`` held under the site's policy; True if the policy rejects
+    the comment (pre-moderated and still pending; never an approval)."""
+    if policy is None:
+        return False
+    if policy.hold_threshold is not None and triage.priority >= policy.hold_threshold:
+        triage.held = True
+        triage.labels = [*triage.labels, {"code": "held"}]
+    reject = (
+        policy.reject_threshold is not None
+        and triage.priority >= policy.reject_threshold
+        and comment.thread.moderation == ModerationMode.PRE
+        and comment.status == Status.PENDING
+    )
+    if reject:
+        triage.labels = [*triage.labels, {"code": "auto_rejected"}]
+    return reject
 
 
 def comment_score(*, comment: Comment) -> CommentTriage:
@@ -185,6 +204,9 @@ def comment_score(*, comment: Comment) -> CommentTriage:
     The caller may rely on: one :class:`CommentTriage` row for the comment, its
     cluster joined, and the site's policy applied (a hold, or a rejection by
     the system through ``comment_decide``), all inside the caller's transaction.
+    Everything is read first (word list, velocity, cluster candidates, policy:
+    four queries), so a comment outside any cluster is written with one insert
+    for its triage and one for its band keys.
     """
     # Windows are measured from the comment's own time, so a comment triaged
     # late (backfill) is judged as it would have been on arrival.
@@ -196,38 +218,38 @@ def comment_score(*, comment: Comment) -> CommentTriage:
     )
     priority, labels = priority_of(signals, _velocity(comment, now))
     sig = campaign.signature(comment.body)
-    triage = CommentTriage.objects.create(
+    keys = campaign.band_keys(sig) if sig is not None else []
+    matches = _cluster_matches(sig, keys, now) if sig is not None else []
+    policy = Policy.objects.filter(site_id=thread.site_id).first()
+    triage = CommentTriage(
         comment=comment, thread_id=comment.thread_id, commenter_id=comment.commenter_id,
         network_hash=comment.network_hash, submitted_at=comment.submitted_at,
         priority=priority, labels=labels, toxicity=signals.toxicity, spam=signals.spam,
         script=signals.script, language=signals.language,
         language_mismatch=signals.language_mismatch,
         signature=campaign.encode(sig) if sig else "",
+        cluster_id=_cluster_target(matches, now) if matches else None,
     )
-    if sig is not None:
-        _cluster_join(triage, sig, now)
-    policy = Policy.objects.filter(site_id=thread.site_id).first()
-    if policy is not None:
-        if policy.hold_threshold is not None and triage.priority >= policy.hold_threshold:
-            triage.held = True
-            triage.labels = [*triage.labels, {"code": "held"}]
-        reject = (
-            policy.reject_threshold is not None
-            and triage.priority >= policy.reject_threshold
-            and thread.moderation == ModerationMode.PRE
-            and comment.status == Status.PENDING
-        )
-        if reject:
-            from tribune.moderation.services import comment_decide
+    if triage.cluster_id is None:
+        reject = _policy_apply(triage, policy, comment)
+        triage.save(force_insert=True)
+    else:
+        triage.save(force_insert=True)
+        cluster = _cluster_refresh(triage.cluster_id)
+        triage.priority = max(triage.priority, campaign_priority(cluster.size))
+        reject = _policy_apply(triage, policy, comment)
+        triage.save(update_fields=["priority", "labels", "held"])
+    if keys:
+        Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
+    if reject:
+        from tribune.moderation.services import comment_decide
 
-            triage.labels = [*triage.labels, {"code": "auto_rejected"}]
-            comment_decide(
-                comment_id=comment.pk, moderator=None, action="reject",
-                clause=policy.reject_clause,
-                note=f"triage: rejected automatically at priority {triage.priority} "
-                     f"(site policy: {policy.reject_threshold} and above)",
-            )
-    triage.save(update_fields=["priority", "labels", "held", "cluster"])
+        comment_decide(
+            comment_id=comment.pk, moderator=None, action="reject",
+            clause=policy.reject_clause,
+            note=f"triage: rejected automatically at priority {triage.priority} "
+                 f"(site policy: {policy.reject_threshold} and above)",
+        )
     return triage
 
 

@@ -18,8 +18,11 @@ SPAM = "CHECK OUT MY CHANNEL FOR FREE GIFT CARDS www.example.com AND SUBSCRIBE N
 @pytest.mark.django_db(transaction=True)
 def test_after_commit_the_triage_thread_scores_the_comment(site, settings):
     settings.TRIBUNE_TRIAGE_MODE = "thread"
-    comment = make_comment(body=SPAM)
-    assert background.drain(timeout=20)
+    try:
+        comment = make_comment(body=SPAM)
+        assert background.drain(timeout=20)
+    finally:
+        assert background.stop(timeout=20)  # and its database connection is closed
     triage = CommentTriage.objects.get(pk=comment.pk)
     assert {"spam", "links", "shouting"} <= {label["code"] for label in triage.labels}
     assert Comment.objects.get(pk=comment.pk).status == Status.PENDING
