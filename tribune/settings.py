@@ -179,9 +179,9 @@ SECURE_COOKIES = os.environ.get("TRIBUNE_SECURE_COOKIES", _secure_default) == "1
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# "same-origin": no other site ever learns which article a reader was on, while
-# our own form posts keep an Origin that CSRF checking can verify (with
-# "no-referrer" browsers send "Origin: null" and every form post is refused).
+# "same-origin" for moderators' pages: no other site learns anything, and their
+# form posts keep an Origin that CSRF checking verifies. Reader pages send
+# "no-referrer" and check their forms by token (tribune.security.csrf).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Moderators' sessions (tribune.accounts.middleware): ended after 30 minutes

@@ -23,6 +23,7 @@ from tribune.abuse.services import ratelimit_check, request_keys
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.privacy.services import network_hash
+from tribune.security.csrf import csrf_token_only
 
 from .models import ReportReason
 from .reports import REPORT_TEXT_MAX, report_create
@@ -47,11 +48,12 @@ def _headers(response: HttpResponse, comment: Comment | None) -> HttpResponse:
         ancestors += [o for o in comment.thread.site.origins.values_list("origin", flat=True)
                       if o.isascii() and " " not in o and ";" not in o]
     response["Content-Security-Policy"] = f"{CSP}; frame-ancestors {' '.join(ancestors)}"
-    response["Referrer-Policy"] = "same-origin"
+    response["Referrer-Policy"] = "no-referrer"  # a reader page: see reader.views
     patch_cache_control(response, private=True, no_cache=True)
     return response
 
 
+@csrf_token_only
 @xframe_options_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest) -> HttpResponse:

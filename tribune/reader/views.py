@@ -45,6 +45,7 @@ from tribune.core.text import NAME_MAX
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_view
+from tribune.security.csrf import csrf_token_only
 from tribune.sites.models import Clause, Desk, Site
 from tribune.threads.models import ModerationMode
 from tribune.threads.services import ArticleRef, article_resolve
@@ -240,10 +241,10 @@ def _site_origins(site: Site | None) -> list[str]:
 def _reader_headers(response: HttpResponse, *, site: Site | None, language: str = "") -> None:
     ancestors = " ".join(["'self'", *_site_origins(site)])
     response["Content-Security-Policy"] = f"{READER_CSP}; frame-ancestors {ancestors}"
-    # Under "no-referrer" browsers send "Origin: null" with the form's POST, which
-    # Django's CSRF check must refuse. "same-origin" still tells no other site
-    # anything: the page's address goes only to this server, with its own forms.
-    response["Referrer-Policy"] = "same-origin"
+    # No request from a reader page says which article it came from, not even to
+    # us; the form is then posted with "Origin: null", which the CSRF check
+    # accepts for csrf_token_only views while still requiring the token.
+    response["Referrer-Policy"] = "no-referrer"
     # The page holds the reader's own comments and a CSRF token: never shared.
     patch_cache_control(response, private=True, no_cache=True)
     if language:
@@ -346,6 +347,7 @@ def _thread_page(
     return response
 
 
+@csrf_token_only
 @xframe_options_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def thread(request: HttpRequest) -> HttpResponse:

@@ -135,8 +135,8 @@ def test_thread_page_headers_allow_framing_by_the_site_only(site, reader):
     assert "frame-ancestors 'self' https://news.example.org" in csp
     assert "X-Frame-Options" not in response
     assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
-    # Not "no-referrer": with it, browsers send "Origin: null" and CSRF refuses the form.
-    assert response["Referrer-Policy"] == "same-origin"
+    # Not even this server is told which article a reader came from.
+    assert response["Referrer-Policy"] == "no-referrer"
 
 
 def test_stylesheet_is_served_from_our_static_files(site, reader):
