@@ -249,6 +249,7 @@ class Importer:
                    .values_list("source_id", flat=True))
         if self.local_prefix:
             done |= self._local_existing(ids)
+            done |= self._origins_existing(batch)
         if self.source != Source.TRIBUNE:  # imported here, or on the server exported from
             done |= set(ImportedRecord.objects.filter(kind=ORIGIN + self.source, key__in=ids)
                         .values_list("key", flat=True))
@@ -305,6 +306,26 @@ class Importer:
             return set()
         return {local[pk] for pk in Comment.objects.filter(pk__in=local)
                 .values_list("pk", flat=True)}
+
+    @staticmethod
+    def _origins_existing(batch: list[CommentIn]) -> set[str]:
+        """Keys of exported comments whose Disqus/WordPress/Isso original is
+        already here (that file was imported on this server too)."""
+        wanted: dict[tuple[str, str], str] = {}
+        for record in batch:
+            origin = (record.extras or {}).get("imported_from")
+            if isinstance(origin, dict) and origin.get("source") and origin.get("id"):
+                wanted[(str(origin["source"]), str(origin["id"]))] = record.source_id
+        if not wanted:
+            return set()
+        found = set()
+        for source in {s for s, _i in wanted}:
+            ids = [i for s, i in wanted if s == source]
+            found |= {(source, i) for i in ImportedComment.objects.filter(
+                source=source, source_id__in=ids).values_list("source_id", flat=True)}
+            found |= {(source, i) for i in ImportedRecord.objects.filter(
+                kind=ORIGIN + source, key__in=ids).values_list("key", flat=True)}
+        return {wanted[k] for k in found}
 
     def _after_batch(self) -> None:
         # Model instances of a batch hold reference cycles; collect them now

@@ -218,6 +218,18 @@ def test_default_round_trip_leaves_only_secrets_behind(newsroom, tmp_path, fresh
     assert checked.stdout.splitlines()[-1] == "False"
 
 
+def test_history_imported_on_both_servers_arrives_once(newsroom, tmp_path, fresh_tribune):
+    """The same Disqus file imported on the new server first, then the old
+    server's export: its Disqus comments are not imported a second time."""
+    export = tmp_path / "old.jsonl"
+    call_command("export", str(export), stdout=io.StringIO())
+    fresh_tribune.run("migrate", "--verbosity", "0")
+    fresh_tribune.run("site", "add", "https://news.example.org")
+    fresh_tribune.run("import", "disqus", str(tmp_path / "d.xml"))
+    out = fresh_tribune.run("import", "tribune", str(export)).stdout
+    assert "Imported 12 comments" in out and "2 already imported" in out
+
+
 def test_own_export_into_the_same_database_imports_nothing(newsroom, tmp_path):
     path = tmp_path / "own.jsonl"
     call_command("export", str(path), stdout=io.StringIO())
