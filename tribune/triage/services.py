@@ -17,8 +17,8 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db import transaction
-from django.db.models import Count, F, Max, Min, Q
-from django.db.models.functions import Greatest
+from django.db.models import Count, DateTimeField, F, Max, Min, Q, Value
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,7 +43,10 @@ NETWORK_BURST = 10
 THREAD_SURGE = 30
 CLUSTER_WINDOW = timedelta(days=7)
 CANDIDATES_MAX = 200
+BAND_ROWS_MAX = 4 * CANDIDATES_MAX
 CAMPAIGN_MIN = 3
+# A cluster's figures are counted again from its members every this many joins.
+REFRESH_EVERY = 100
 TERM_MAX = 100
 
 
@@ -151,9 +154,13 @@ def _cluster_matches(sig: list[int], keys: list[str], now) -> list[tuple[int, in
     """``(triage id, cluster id)`` of the near-identical predecessors of a
     comment with signature ``sig``: candidates sharing an LSH band key within
     :data:`CLUSTER_WINDOW`, found and read in one query, then compared."""
-    bands = Band.objects.filter(key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW)
-    candidates = CommentTriage.objects.filter(
-        pk__in=bands.values("triage_id")).values_list("pk", "cluster_id", "signature")
+    # The newest band rows first, and a bounded number of them: in a campaign of
+    # thousands the look-up stays an index range scan of fixed length.
+    bands = Band.objects.filter(
+        key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW, submitted_at__lte=now,
+    ).order_by("-submitted_at").values("triage_id")[:BAND_ROWS_MAX]
+    candidates = CommentTriage.objects.filter(pk__in=bands).values_list(
+        "pk", "cluster_id", "signature")
     return [
         (pk, cluster_id)
         for pk, cluster_id, text in candidates[:CANDIDATES_MAX]
@@ -161,11 +168,13 @@ def _cluster_matches(sig: list[int], keys: list[str], now) -> list[tuple[int, in
     ]
 
 
-def _cluster_target(matches: list[tuple[int, int | None]], now) -> int:
+def _cluster_target(matches: list[tuple[int, int | None]], now) -> tuple[int, bool]:
     """The cluster a comment near-identical to ``matches`` joins: the oldest of
     theirs (the clusters it bridges are merged into it) or a new one; loose
-    matches join it too."""
+    matches join it too. Second: whether only the comment joins (an existing
+    cluster, nothing merged), so that its figures can be updated in place."""
     clusters = sorted({cluster_id for _pk, cluster_id in matches if cluster_id is not None})
+    only_one = len(clusters) == 1
     if clusters:
         target = clusters[0]
         if len(clusters) > 1:
@@ -176,7 +185,31 @@ def _cluster_target(matches: list[tuple[int, int | None]], now) -> int:
     loose = [pk for pk, cluster_id in matches if cluster_id is None]
     if loose:
         CommentTriage.objects.filter(pk__in=loose).update(cluster_id=target)
-    return target
+    return target, only_one and not loose
+
+
+def _cluster_add(cluster_id: int, triage: CommentTriage) -> Cluster:
+    """Count ``triage`` (already saved in the cluster) into its cluster's figures
+    without reading every member: a campaign of thousands costs each newcomer
+    two indexed look-ups and one update, not a scan of the whole cluster."""
+    others = CommentTriage.objects.filter(cluster_id=cluster_id).exclude(pk=triage.pk)
+    new_commenter = not others.filter(commenter_id=triage.commenter_id).exists()
+    new_thread = not others.filter(thread_id=triage.thread_id).exists()
+    at = Value(triage.submitted_at, output_field=DateTimeField())
+    Cluster.objects.filter(pk=cluster_id).update(
+        size=F("size") + 1, commenters=F("commenters") + int(new_commenter),
+        threads=F("threads") + int(new_thread), first_at=Least(F("first_at"), at),
+        last_at=Greatest(F("last_at"), at),
+    )
+    cluster = Cluster.objects.get(pk=cluster_id)
+    if cluster.size % REFRESH_EVERY == 0:
+        # Now and then count from the members, so that figures drifted by
+        # deleted comments are put right.
+        return _cluster_refresh(cluster_id)
+    floor = campaign_priority(cluster.size)
+    if floor > campaign_priority(cluster.size - 1):  # the floor rose: lift the others
+        others.filter(priority__lt=floor).update(priority=floor)
+    return cluster
 
 
 def _policy_apply(triage: CommentTriage, policy: Policy | None, comment: Comment) -> bool:
@@ -228,14 +261,15 @@ def comment_score(*, comment: Comment) -> CommentTriage:
         script=signals.script, language=signals.language,
         language_mismatch=signals.language_mismatch,
         signature=campaign.encode(sig) if sig else "",
-        cluster_id=_cluster_target(matches, now) if matches else None,
     )
-    if triage.cluster_id is None:
+    target, only_joins = _cluster_target(matches, now) if matches else (None, False)
+    triage.cluster_id = target
+    if target is None:
         reject = _policy_apply(triage, policy, comment)
         triage.save(force_insert=True)
     else:
         triage.save(force_insert=True)
-        cluster = _cluster_refresh(triage.cluster_id)
+        cluster = _cluster_add(target, triage) if only_joins else _cluster_refresh(target)
         triage.priority = max(triage.priority, campaign_priority(cluster.size))
         reject = _policy_apply(triage, policy, comment)
         triage.save(update_fields=["priority", "labels", "held"])
