@@ -186,14 +186,15 @@ class TribuneCLI:
         )
 
     @contextlib.contextmanager
-    def serving(self, *, port: int | None = None, workers: int = 2, timeout: float = 60):
-        """``tribune serve`` (on a free port by default) until the block ends, then
-        SIGTERM and a bounded wait."""
+    def serving(self, *, port: int | None = None, workers: int = 2, timeout: float = 60,
+                args: tuple[str, ...] = ()):
+        """``tribune serve`` (on a free port by default, with extra ``args``) until the
+        block ends, then SIGTERM and a bounded wait."""
         port = port or free_port()
         server = RunningServer(f"http://127.0.0.1:{port}", self.workdir / f"serve-{port}")
         with open(server.stdout_path, "w") as out, open(server.stderr_path, "w") as err:
             server.process = self.popen("serve", "--port", str(port), "--workers", str(workers),
-                                        stdout=out, stderr=err)
+                                        *args, stdout=out, stderr=err)
         try:
             server.wait_until_healthy(timeout)
             yield server

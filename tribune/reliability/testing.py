@@ -30,8 +30,9 @@ def prepare(cli, *, moderator: str = "mod") -> str:
 class Server:
     """``tribune serve`` that a test may start, SIGKILL and start again."""
 
-    def __init__(self, cli, port: int, *, workers: int = 2, env: dict | None = None):
-        self.cli, self.port, self.workers = cli, port, workers
+    def __init__(self, cli, port: int, *, workers: int = 2, env: dict | None = None,
+                 args: tuple[str, ...] = ()):
+        self.cli, self.port, self.workers, self.args = cli, port, workers, args
         self.url = f"http://127.0.0.1:{port}"
         self.env = env
         self.process: subprocess.Popen | None = None
@@ -48,7 +49,7 @@ class Server:
         try:
             with open(out, "w") as handle:
                 self.process = self.cli.popen("serve", "--port", str(self.port), "--workers",
-                                              str(self.workers), stdout=handle,
+                                              str(self.workers), *self.args, stdout=handle,
                                               stderr=subprocess.STDOUT)
         finally:
             self.cli.env = saved

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
+from conftest import RunningServer, free_port
 from tribune.core.management.commands.serve import mask_addresses
 
 USER_AGENT = "TribuneTestAgent/serve-7f3a"
@@ -35,29 +36,52 @@ def test_serve_refuses_bad_options(option):
         call_command("serve", *option)
 
 
-def test_serve_answers_and_logs_no_address_user_agent_or_referrer(tribune_cli):
-    with tribune_cli.serving(workers=2) as server:
-        request = urllib.request.Request(f"{server.url}/healthz", headers={
-            "User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED, "Referer": REFERRER})
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            assert response.status == 200
-        # A malformed request is refused without naming the peer.
-        port = int(server.url.rsplit(":", 1)[1])
-        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
-            raw.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")
-            assert raw.recv(100).startswith(b"HTTP/1.1 400")
-        returncode = server.stop()
-    assert returncode == 0
+def _exercise(server) -> None:
+    request = urllib.request.Request(f"{server.url}/healthz", headers={
+        "User-Agent": USER_AGENT, "X-Forwarded-For": FORWARDED, "Referer": REFERRER})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        assert response.status == 200
+    # A malformed request is refused without naming the peer.
+    port = int(server.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+        raw.sendall(b"NOT AN HTTP REQUEST\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400")
+
+
+def _assert_private(server, announcement: str) -> None:
     stdout = server.stdout_path.read_text()
     stderr = server.stderr_path.read_text()
-    announcement = f"Tribune is serving on {server.url}/ (2 workers)."
     assert stdout.count(announcement) == 1
-    assert re.search(r'^\[[^\]]+\] "GET /healthz HTTP/1.1" 200 \d+ms$', stdout, re.MULTILINE)
     # granian names the listening address in its own log: masked.
     assert re.search(r"Listening at: http://\[address\]:\d+$", stderr, re.MULTILINE)
     everything_else = (stdout + stderr).replace(announcement, "")
     for secret in ("127.0.0.1", FORWARDED, USER_AGENT, "referrer.example"):
         assert secret not in everything_else
+
+
+def test_serve_answers_and_logs_no_address_user_agent_or_referrer(tribune_cli):
+    with tribune_cli.serving(workers=2) as server:
+        _exercise(server)
+        returncode = server.stop()
+    assert returncode == 0  # SIGTERM: a graceful stop
+    _assert_private(server, f"Tribune is serving on {server.url}/ (2 workers).")
+    assert "GET /healthz" not in server.output()  # no access log by default
+
+
+def test_access_log_names_the_request_not_the_reader(tribune_cli):
+    port = free_port()
+    server = RunningServer(f"http://127.0.0.1:{port}", tribune_cli.workdir / f"serve-{port}")
+    with open(server.stdout_path, "w") as out, open(server.stderr_path, "w") as err:
+        server.process = tribune_cli.popen("serve", "--port", str(port), "--workers", "1",
+                                           "--access-log", stdout=out, stderr=err)
+    try:
+        server.wait_until_healthy(60)
+        _exercise(server)
+    finally:
+        assert server.stop() == 0
+    stdout = server.stdout_path.read_text()
+    assert re.search(r'^\[[^\]]+\] "GET /healthz HTTP/1.1" 200 \d+ms$', stdout, re.MULTILINE)
+    _assert_private(server, f"Tribune is serving on {server.url}/ (1 workers).")
 
 
 def test_forwarded_proto_is_believed_only_from_trusted_proxies():

@@ -42,7 +42,7 @@ def test_a_new_user_runs_the_demo_and_moderates_a_comment(fresh_tribune, unused_
     if "DATABASE_URL" not in cli.env:
         assert (cli.workdir / "var" / "tribune.sqlite3").is_file()
 
-    with cli.serving(port=unused_port, workers=2) as server:
+    with cli.serving(port=unused_port, workers=2, args=("--access-log",)) as server:
         article = f"{origin}/demo/articles/{SLUG}"
         comments = f"{origin}/api/v1/comments?{urlencode({'url': article})}"
 

@@ -61,7 +61,7 @@ def pg_dump_bytes(database_url: str) -> bytes:
 def test_markers_sent_to_a_real_server_are_nowhere_in_the_database_or_logs(fresh_tribune):
     cli = fresh_tribune
     token = prepare(cli)
-    server = Server(cli, free_port(), workers=2,
+    server = Server(cli, free_port(), workers=2, args=("--access-log",),
                     env={"TRIBUNE_TRUSTED_PROXIES": "127.0.0.1", "TRIBUNE_FORM_MIN_SECONDS": "0"})
     server.start()
     base = server.url
