@@ -27,6 +27,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,13 +448,12 @@ class Importer:
             self.counts.replies_linked += len(updates)
 
     def finish(self) -> Counts:
+        """Write what is left and link replies. The touched threads are rendered
+        afterwards, by :func:`threads_render`, once this transaction committed."""
         self.flush()
         self.link_parents()
-        threads = Thread.objects.filter(pk__in=self.touched).select_related("site", "desk")
-        for thread in threads.iterator(chunk_size=500):
-            thread_publish(thread=thread)
         self.run.finished_at = timezone.now()
-        self.run.summary = self.counts.as_dict()
+        self.run.summary = {**self.counts.as_dict(), "rendered": False}
         self.run.save(update_fields=["finished_at", "summary"])
         return self.counts
 
@@ -467,3 +467,50 @@ class Importer:
 def reject_clauses(*, spam: int, deleted: int) -> dict[str, int]:
     return {"spam": spam, "deleted": deleted}
 
+
+
+# A transaction of renders ends after this many threads or this many published
+# comments, whichever comes first: each render waits in memory for its commit.
+RENDER_CHUNK = 200
+RENDER_COMMENTS = 2_000
+
+
+def threads_render(*, run: ImportRun, thread_ids: Iterable[int] | None = None) -> int:
+    """Render the published view of every thread an import touched, ``RENDER_CHUNK``
+    threads (or :data:`RENDER_COMMENTS` comments) per transaction, then mark the run
+    rendered. Returns how many.
+
+    Rendering inside the import's own transaction would keep every render in
+    memory until it commits (each one is handed to the render store after
+    commit): a million comments' worth. Rendered in chunks after the commit,
+    memory holds one chunk. If this is interrupted, the next ``tribune import``
+    finishes it (:func:`runs_render_pending`)."""
+    if thread_ids is None:
+        thread_ids = (ImportedComment.objects.filter(run=run)
+                      .values_list("comment__thread_id", flat=True).distinct())
+    ids = sorted(set(thread_ids))
+    position = 0
+    while position < len(ids):
+        chunk = ids[position:position + RENDER_CHUNK]
+        threads = Thread.objects.select_related("site", "desk").in_bulk(chunk)
+        with transaction.atomic():
+            shown = 0
+            for thread_id in chunk:
+                position += 1
+                if thread_id in threads:
+                    shown += thread_publish(thread=threads[thread_id]).count
+                if shown >= RENDER_COMMENTS:
+                    break
+    run.summary = {**run.summary, "rendered": True}
+    ImportRun.objects.filter(pk=run.pk).update(summary=run.summary)
+    return len(ids)
+
+
+def runs_render_pending() -> int:
+    """Finish the rendering of imports that committed but were interrupted
+    before their threads were all rendered."""
+    done = 0
+    for run in ImportRun.objects.filter(finished_at__isnull=False,
+                                        summary__rendered=False).order_by("pk"):
+        done += threads_render(run=run)
+    return done

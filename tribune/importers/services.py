@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput
 
-from .engine import Counts, Importer, ImportRefused
+from .engine import Counts, Importer, ImportRefused, runs_render_pending, threads_render
 from .models import ImportRun, Source
 from .sources import read_disqus, read_isso, read_tribune, read_wordpress
 
@@ -59,14 +59,16 @@ def import_file(
 
     Raises :class:`ImportRefused` (nothing imported) for a file that is not
     what it claims, malformed, truncated, in a wrong encoding or hostile. On
-    success everything is committed, the touched threads' published views are
-    re-rendered, and the returned counts say what was imported and skipped.
+    success everything is committed, then the touched threads' published views
+    are rendered (in chunks, after the commit, so memory stays bounded), and the
+    returned counts say what was imported and skipped.
     Running it again on the same file imports nothing twice."""
     if source not in Source.values:
         raise InvalidInput(_("Import from disqus, wordpress, isso or tribune."), field="source")
     path = Path(path)
     if not path.is_file():
         raise ImportRefused(_("There is no file %(path)s.") % {"path": path})
+    runs_render_pending()
     with transaction.atomic():
         run = ImportRun.objects.create(source=source, file_name=path.name[:255],
                                        started_at=timezone.now())
@@ -80,9 +82,11 @@ def import_file(
                           Source.TRIBUNE: read_tribune}[source]
                 with path.open("rb") as handle:
                     reader(_Progress(handle, bytes_read), importer)
-            return importer.finish()
+            counts = importer.finish()
         finally:
             importer.close()
+    threads_render(run=run, thread_ids=importer.touched)
+    return counts
 
 
 __all__ = ["ImportRefused", "import_file"]

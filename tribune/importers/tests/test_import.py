@@ -237,3 +237,22 @@ def test_hostile_wordpress_and_isso_files_are_refused(site, tmp_path):
     with pytest.raises(CommandError, match="no file"):
         run_import("disqus", str(tmp_path / "missing.xml"))
     nothing_imported()
+
+
+def test_renders_interrupted_after_the_commit_are_finished_by_the_next_import(
+        site, disqus_export):
+    """Threads are rendered after the import commits; if that stops half way,
+    the next import renders what is missing before it starts."""
+    from tribune.publishing.models import ThreadRender
+
+    run_import("disqus", str(disqus_export))
+    assert ImportRun.objects.get().summary["rendered"] is True
+    ThreadRender.objects.all().delete()
+    run = ImportRun.objects.get()
+    run.summary = {**run.summary, "rendered": False}
+    run.save(update_fields=["summary"])
+    assert "Imported 0 comments" in run_import("disqus", str(disqus_export))
+    assert ImportRun.objects.get(pk=run.pk).summary["rendered"] is True
+    assert set(ThreadRender.objects.values_list("url", flat=True)) == {ARTICLE, SECOND}
+    view = json.loads(published_view(url=ARTICLE)[0])
+    assert [c["author"] for c in view["comments"]] == ["Ana", "Bo"]
