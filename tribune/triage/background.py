@@ -98,7 +98,8 @@ def _run() -> None:
                 for comment_id in batch:
                     services.comment_triage_by_id(comment_id=comment_id)
             except Exception:  # a broken database must not kill the thread
-                log.exception("triage thread failed; the comments wait for the next sweep")
+                log.exception("triage thread failed; those comments wait for "
+                              "`tribune triage backfill`")
     finally:
         connections.close_all()
         with _changed:
