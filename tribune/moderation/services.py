@@ -92,6 +92,16 @@ def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
     return comments if desk_ids is None else comments.filter(thread__desk_id__in=desk_ids)
 
 
+def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
+    """Whether triage holds ``comment`` for a senior moderator and ``moderator``
+    is not one (see tribune.triage: site policies)."""
+    from tribune.triage.models import CommentTriage
+    from tribune.triage.services import is_senior
+
+    return (CommentTriage.objects.filter(comment=comment, held=True).exists()
+            and not is_senior(moderator))
+
+
 def comment_decide(
     *,
     comment_id: int,
@@ -155,6 +165,10 @@ def comment_decide(
                   "Reload it to see their decision.") % {"status": Status(comment.status).label},
                 code="status_changed",
             )
+        if moderator is not None and _held_for_a_senior(comment, moderator):
+            raise PermissionDenied(
+                _("This comment is held for a senior moderator under the site's triage "
+                  "policy."), code="held")
         if Erasure.objects.filter(comment=comment).exists():
             # Its text was removed by its author or the retention policy; a
             # decision must not bring text back.

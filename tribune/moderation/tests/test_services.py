@@ -76,3 +76,27 @@ def test_tokens_are_stored_hashed(site, moderator):
     assert moderator.token not in (stored.key_hash, stored.prefix)
     assert token_authenticate(moderator.token) == moderator
     assert token_authenticate(moderator.token + "x") is None
+
+
+def test_a_comment_held_for_a_senior_is_decided_only_by_one(site, moderator, admin):
+    from tribune.core.errors import PermissionDenied
+    from tribune.core.testing import make_moderator
+    from tribune.triage.models import CommentTriage
+    from tribune.triage.services import policy_set, senior_set
+
+    policy_set(site=site, hold_threshold=1, reject_threshold=None, reject_clause=None)
+    comment = make_comment(body="YOU ARE ALL IDIOTS!!! IDIOTS!!! http://spam.example/buy")
+    assert CommentTriage.objects.get(comment=comment).held
+
+    with pytest.raises(PermissionDenied) as refused:
+        comment_decide(comment_id=comment.pk, moderator=moderator, action="approve")
+    assert refused.value.code == "held"
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING and not Decision.objects.exists()
+
+    senior = make_moderator(name="senior", desk_codes=["en"])
+    senior_set(name="senior")
+    senior = type(senior).objects.get(pk=senior.pk)  # permissions are cached per object
+    comment_decide(comment_id=comment.pk, moderator=senior, action="reject", clause=3)
+    comment_decide(comment_id=comment.pk, moderator=admin, action="approve")
+    assert Decision.objects.filter(comment=comment).count() == 2
