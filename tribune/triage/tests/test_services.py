@@ -62,7 +62,8 @@ def test_a_generated_campaign_becomes_one_cluster_across_threads(site):
     assert min(priorities) >= campaign_priority(12)
 
 
-def test_policy_rejects_above_threshold_as_the_system_and_it_is_reversible(site, moderator):
+def test_policy_rejects_above_threshold_as_the_system_and_it_is_reversible(
+        site, moderator, admin):
     policy_set(site=site, hold_threshold=30, reject_threshold=60, reject_clause=3)
     spam = make_comment(
         body="FREE GIFT CARDS!!! Subscribe to my channel www.example.com www.example.net NOW")
@@ -71,7 +72,10 @@ def test_policy_rejects_above_threshold_as_the_system_and_it_is_reversible(site,
     decision = Decision.objects.get(comment=spam)
     assert decision.moderator is None and decision.note.startswith("triage: rejected")
     assert {"code": "auto_rejected"} in spam.triage.labels
-    undone = comment_decide(comment_id=spam.pk, moderator=moderator, action="approve")
+    # Above the hold threshold too: only a senior moderator may reverse it.
+    with pytest.raises(PermissionDenied):
+        comment_decide(comment_id=spam.pk, moderator=moderator, action="approve")
+    undone = comment_decide(comment_id=spam.pk, moderator=admin, action="approve")
     assert undone.status == Status.APPROVED
     calm = make_comment(body="A thoughtful piece on the harbour, thank you for it.")
     calm.refresh_from_db()
