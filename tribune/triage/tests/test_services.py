@@ -2,7 +2,10 @@
 
 import secrets
 
+import pytest
+
 from tribune.comments.models import Status
+from tribune.core.errors import PermissionDenied
 from tribune.core.testing import make_comment
 from tribune.moderation.models import Decision
 from tribune.moderation.services import comment_decide
