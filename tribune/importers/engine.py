@@ -131,6 +131,7 @@ class Importer:
         self.progress = progress
         # url → (thread id, site id, language) or None when skipped.
         self.threads: dict[str, tuple[int, int, str] | None] = {}
+        self.desks: dict[str, object] = {}
         self.touched: set[int] = set()
         self.commenters: dict[str, int] = {}
         self.site_clauses: dict[int, dict[int, str]] = {}
@@ -160,7 +161,7 @@ class Importer:
             thread = ref.thread
             self.counts.threads_existing += 1
         elif record.fields:
-            thread = self._thread_exact(record, ref.url)
+            thread = self._thread_exact(record, ref.url, ref.site)
             self.counts.threads_created += 1
         else:
             title = " ".join(plain(record.title or "", keep_newlines=False).split())
@@ -170,24 +171,29 @@ class Importer:
         self._remember(self.threads, record.url, value)
         return value
 
-    def _thread_exact(self, record: ThreadIn, url: str) -> Thread:
+    def _thread_exact(self, record: ThreadIn, url: str, site) -> Thread:
         from .records import load_fields
 
         values = load_fields(Thread, record.fields, skip={"site", "desk"})
         desk_code = record.fields.get("desk")
-        from tribune.sites.models import Desk
-
-        desk = Desk.objects.filter(code=desk_code).first()
+        # One look-up per desk, not per thread (an export of 100,000 threads names a
+        # handful of desks); the site is the one article_resolve already found.
+        desk = self.desks.get(desk_code)
         if desk is None:
-            raise ImportRefused(_("The export names a desk %(code)s it does not describe.")
-                                % {"code": desk_code})
-        site = article_resolve(url=url).site
+            from tribune.sites.models import Desk
+
+            desk = Desk.objects.filter(code=desk_code).first()
+            if desk is None:
+                raise ImportRefused(_("The export names a desk %(code)s it does not "
+                                      "describe.") % {"code": desk_code})
+            self.desks[desk_code] = desk
         created_at = values.pop("created_at", None)
         values["url"] = url
         thread = Thread.objects.create(site=site, desk=desk, **values)
         if created_at:
             Thread.objects.filter(pk=thread.pk).update(created_at=created_at)
-        return Thread.objects.select_related("desk").get(pk=thread.pk)
+            thread.created_at = created_at
+        return thread
 
     @staticmethod
     def _remember(cache: dict, key, value) -> None:
