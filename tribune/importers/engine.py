@@ -47,6 +47,10 @@ BATCH = 1000
 # the Disqus, WordPress or Isso id it was first imported under: "comment:disqus".
 ORIGIN = "comment:"
 CACHE_MAX = 50_000
+# URL → (thread id, site id, language): ~200 bytes each. Large enough for an
+# export of 100,000 threads whose comments come in any order (a smaller cache is
+# cleared again and again, and every comment then resolves its URL anew).
+THREAD_CACHE_MAX = 250_000
 
 REASON_NOTES = {
     "": "",
@@ -168,7 +172,7 @@ class Importer:
             thread = thread_get_or_create(url=ref.url, title=title[:TITLE_MAX])
             self.counts.threads_created += 1
         value = (thread.pk, thread.site_id, thread.desk.language)
-        self._remember(self.threads, record.url, value)
+        self._remember(self.threads, record.url, value, limit=THREAD_CACHE_MAX)
         return value
 
     def _thread_exact(self, record: ThreadIn, url: str, site) -> Thread:
@@ -196,8 +200,8 @@ class Importer:
         return thread
 
     @staticmethod
-    def _remember(cache: dict, key, value) -> None:
-        if len(cache) >= CACHE_MAX:
+    def _remember(cache: dict, key, value, limit: int = CACHE_MAX) -> None:
+        if len(cache) >= limit:
             cache.clear()
         cache[key] = value
 
@@ -293,7 +297,12 @@ class Importer:
             restore_comment_extras(self, [(r, c) for (r, _t), c in zip(keep, comments,
                                                                         strict=True)])
         for (_record, thread), comment in zip(keep, comments, strict=True):
-            self.touched.add(thread[0])
+            # Only published comments change a thread's published view: a thread
+            # this import created shows its empty view from its creation
+            # (tribune.publishing.services.thread_created), and one that was here
+            # keeps its view when only pending or rejected comments arrive.
+            if comment.status == Status.APPROVED:
+                self.touched.add(thread[0])
             self.counts.comments_imported += 1
             setattr(self.counts, comment.status, getattr(self.counts, comment.status) + 1)
         count = len(batch)
