@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
@@ -49,7 +50,10 @@ def _split(url: object, field: str):
             _("The URL is longer than %(limit)d characters.") % {"limit": URL_MAX}, field=field
         )
     # Lone surrogates too: no database can store them (PostgreSQL refuses them).
-    if any(ord(char) < 33 or ord(char) == 127 or 0xD800 <= ord(char) <= 0xDFFF for char in url):
+    # Any space (Unicode's too: a no-break space would be stripped on the next
+    # pass, making one URL name two threads), control character or surrogate.
+    if any(ord(char) < 33 or ord(char) == 127 or char.isspace()
+           or unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp", "Zs") for char in url):
         raise InvalidInput(_("The URL contains spaces or control characters."), field=field)
     try:
         parts = urlsplit(url)
