@@ -19,6 +19,7 @@ from pydantic import Field
 
 from tribune.comments.commenters import COMMENTER_HEADER, commenter_token
 from tribune.core.errors import TribuneError
+from tribune.core.ids import IdParam
 from tribune.privacy.retention import (
     commenter_for_token,
     reader_comments_delete,
@@ -121,7 +122,7 @@ def my_comments_delete(request: HttpRequest, response: HttpResponse):
 @router.delete("/comments/{comment_id}",
                response={200: MeDeletedOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
                summary="Delete one of your comments")
-def my_comment_delete(request: HttpRequest, response: HttpResponse, comment_id: int):
+def my_comment_delete(request: HttpRequest, response: HttpResponse, comment_id: IdParam):
     """As ``DELETE /me/comments``, for one comment; another reader's comment is
     ``404`` whether or not it exists."""
     _private(response)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
+from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
 from tribune.moderation.bans import ban_create, ban_lift, bans_of_commenter
 from tribune.moderation.selectors import (
@@ -120,7 +121,7 @@ def queue(request: HttpRequest, status: str = Status.PENDING, after: int | None 
               415: ErrorOut},
     summary="Decide a comment",
 )
-def decide(request: HttpRequest, comment_id: int, payload: DecisionIn):
+def decide(request: HttpRequest, comment_id: IdParam, payload: DecisionIn):
     """Approve, reject (with a clause) or edit (with a clause and the new text).
     The decision and its audit row are committed together."""
     comment = comment_decide(
@@ -181,7 +182,7 @@ class ReportOut(Schema):
 @router.get("/comments/{comment_id}/reports",
             response={200: list[ReportOut], 401: ErrorOut, 404: ErrorOut},
             summary="Open reports on a comment")
-def reports(request: HttpRequest, comment_id: int):
+def reports(request: HttpRequest, comment_id: IdParam):
     if not comments_visible_to(request.auth).filter(pk=comment_id).exists():
         raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
     return [{"id": r.pk, "reason": r.reason, "text": r.text, "created": r.created_at}
@@ -196,7 +197,7 @@ class KeepOut(Schema):
 @router.post("/comments/{comment_id}/keep",
              response={200: KeepOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
              summary="Keep a reported comment")
-def keep(request: HttpRequest, comment_id: int):
+def keep(request: HttpRequest, comment_id: IdParam):
     """Dismiss the open reports: the comment stays published. To remove it,
     reject it with a clause (the reports are then resolved as removed)."""
     return {"comment": comment_id,
@@ -240,7 +241,7 @@ def _ban_out(ban) -> dict:
 @router.get("/commenters/{commenter_id}",
             response={200: CommenterOut, 401: ErrorOut, 404: ErrorOut},
             summary="A commenter's history")
-def commenter(request: HttpRequest, commenter_id: int):
+def commenter(request: HttpRequest, commenter_id: IdParam):
     """The commenter's latest 100 comments on the caller's desks, with the latest
     decision on each, and their bans."""
     comments = list(
@@ -276,7 +277,7 @@ class BanIn(Schema):
              response={201: BanOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                        415: ErrorOut},
              summary="Ban or suspend a commenter")
-def ban(request: HttpRequest, commenter_id: int, payload: BanIn):
+def ban(request: HttpRequest, commenter_id: IdParam, payload: BanIn):
     """Desk editors (on their desks) and administrators."""
     made = ban_create(actor=request.auth, commenter_id=commenter_id, desk_code=payload.desk,
                       days=payload.days, reason=payload.reason or "")
@@ -285,7 +286,7 @@ def ban(request: HttpRequest, commenter_id: int, payload: BanIn):
 
 @router.post("/bans/{ban_id}/lift", response={200: BanOut, 401: ErrorOut, 404: ErrorOut},
              summary="Lift a ban")
-def lift(request: HttpRequest, ban_id: int):
+def lift(request: HttpRequest, ban_id: IdParam):
     return _ban_out(ban_lift(actor=request.auth, ban_id=ban_id))
 
 
@@ -320,7 +321,7 @@ def _thread_out(thread: Thread) -> dict:
 
 @router.get("/threads/{thread_id}", response={200: ThreadSettingsOut, 401: ErrorOut,
                                               404: ErrorOut}, summary="An article's settings")
-def thread_settings(request: HttpRequest, thread_id: int):
+def thread_settings(request: HttpRequest, thread_id: IdParam):
     return _thread_out(_thread_for(request.auth, thread_id, edit=False))
 
 
@@ -328,7 +329,7 @@ def thread_settings(request: HttpRequest, thread_id: int):
             response={200: ThreadSettingsOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
                       404: ErrorOut, 415: ErrorOut},
             summary="Change an article's settings")
-def thread_settings_change(request: HttpRequest, thread_id: int, payload: ThreadSettingsIn):
+def thread_settings_change(request: HttpRequest, thread_id: IdParam, payload: ThreadSettingsIn):
     """Open or closed, pre- or post-moderation, automatic closing time (desk
     editors and administrators)."""
     _thread_for(request.auth, thread_id, edit=True)

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from tribune.abuse.services import ratelimit_check, request_keys
+from tribune.core.ids import IdParam
 from tribune.moderation.reports import report_create
 from tribune.privacy.services import network_hash
 
@@ -34,7 +35,7 @@ class ReportOut(Schema):
              response={201: ReportOut, 400: ErrorOut, 404: ErrorOut, 415: ErrorOut,
                        429: ErrorOut},
              summary="Report a published comment")
-def report(request: HttpRequest, comment_id: int, payload: ReportIn):
+def report(request: HttpRequest, comment_id: IdParam, payload: ReportIn):
     """Send a published comment to the moderators' reported queue. Reporting the
     same comment again from the same network returns the same report."""
     ratelimit_check(scope="report", keys=request_keys(request))  # tribune.abuse

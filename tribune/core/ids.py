@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.utils.translation import gettext as _
+from pydantic import Field
 
 from .errors import InvalidInput
 
@@ -20,3 +23,8 @@ def parse_id(value: object, *, field: str) -> int:
     if not 1 <= number <= ID_MAX:
         raise InvalidInput(_("This number is out of range."), field=field)
     return number
+
+
+# An id in a URL path of the API: out of range is a 400 like any invalid input,
+# never a database overflow (SQLite and PostgreSQL hold 64-bit integers).
+IdParam = Annotated[int, Field(ge=1, le=ID_MAX)]

@@ -374,3 +374,18 @@ def test_decision_on_missing_or_absurd_ids(site, api):
     response = api.post("/api/v1/moderation/comments/abc/decision", {"action": "approve"},
                         content_type="application/json")
     assert 400 <= response.status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/moderation/commenters/-321144583979964170240",  # found by schemathesis
+        f"/api/v1/moderation/commenters/{2**64}",
+        f"/api/v1/moderation/threads/{2**70}",
+        "/api/v1/moderation/comments/0/reports",
+    ],
+)
+def test_ids_out_of_range_in_paths_are_a_400(site, api, path):
+    response = api.get(path)
+    assert response.status_code == 400, response.content
+    assert response.json()["error"]["code"] == "invalid"
