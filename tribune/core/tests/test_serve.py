@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 
 from conftest import RunningServer, free_port
-from tribune.core.management.commands.serve import mask_addresses
+from tribune.privacy.logs import mask_addresses
 
 USER_AGENT = "TribuneTestAgent/serve-7f3a"
 FORWARDED = "198.51.100.23"

@@ -16,8 +16,6 @@ peer's address reaches the application as ``REMOTE_ADDR`` (see
 from __future__ import annotations
 
 import ipaddress
-import logging
-import re
 import sys
 
 from django.conf import settings
@@ -31,52 +29,12 @@ THREADS = 4
 # Requests a worker takes in at once; the rest wait in the kernel's backlog.
 BACKPRESSURE = 64
 GRACEFUL_TIMEOUT = 20
-MASK = "[address]"
-
-# Candidates are checked with ipaddress before they are masked, so "2.8.9" or
-# "12:30:45" survive and "203.0.113.9", "[2001:db8::1]:443" do not.
-_IPV4 = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?!\d)")
-_IPV6 = re.compile(r"[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:.]*")
-
-
-def _mask_valid(match: re.Match) -> str:
-    token = match.group(0)
-    # "ip=::1: error" — the address may be followed by punctuation.
-    for candidate in dict.fromkeys((token, token.rstrip(":."))):
-        try:
-            ipaddress.ip_address(candidate)
-        except ValueError:
-            continue
-        return MASK + token[len(candidate):]
-    return token
-
-
-def mask_addresses(text: str) -> str:
-    """``text`` with every IPv4 and IPv6 address replaced by ``[address]``."""
-    return _IPV6.sub(_mask_valid, _IPV4.sub(_mask_valid, text))
-
-
-class _MaskAddresses(logging.Filter):
-    """Masks IP addresses in a record's message and traceback."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_addresses(message)
-        if masked != message:
-            record.msg, record.args = masked, ()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = mask_addresses(record.exc_text)
-        return True
-
-
 def _log_config() -> dict:
     """granian's logging: its own messages on stderr, masked; the access log on stdout."""
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"mask": {"()": _MaskAddresses}},
+        "filters": {"mask": {"()": "tribune.privacy.logs.RedactPersonalData"}},
         "formatters": {
             "generic": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
                         "datefmt": "%Y-%m-%d %H:%M:%S %z"},
