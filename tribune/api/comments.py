@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
@@ -19,7 +18,6 @@ from tribune.comments.commenters import (
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
-from tribune.integrations.services import thread_first_use
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.http import json_etag, render_response
@@ -105,19 +103,19 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
                                           "network": network_hash(request)})
     email = email_clean(payload.email)
-    # One transaction: a refused comment leaves no thread behind either.
-    with transaction.atomic():
-        thread_first_use(url=payload.url, title=payload.title, desk=payload.desk)
-        comment = comment_submit(
-            url=payload.url,
-            author=payload.author,
-            body=payload.body,
-            parent=payload.parent,
-            title=payload.title,
-            commenter_token=token,
-            network_hash=network_hash(request),
-        )
-        notice_address_set(comment=comment, email=email)
+    # comment_submit validates everything before its one short write transaction,
+    # so a refused comment leaves no thread behind.
+    comment = comment_submit(
+        url=payload.url,
+        author=payload.author,
+        body=payload.body,
+        parent=payload.parent,
+        title=payload.title,
+        desk=payload.desk,
+        commenter_token=token,
+        network_hash=network_hash(request),
+    )
+    notice_address_set(comment=comment, email=email)  # checked above, by email_clean
     if is_new:
         commenter_cookie_set(response, token)
     return Status(202, {

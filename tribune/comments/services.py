@@ -9,8 +9,14 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_author, clean_body
+from tribune.sites.services import desk_get
 from tribune.threads.models import ModerationMode
-from tribune.threads.services import article_resolve, thread_get_or_create
+from tribune.threads.services import (
+    article_resolve,
+    thread_get_or_create,
+    thread_title_fill,
+    title_clean,
+)
 
 from .commenters import commenter_get_or_create
 from .models import Comment, Status
@@ -23,6 +29,7 @@ def comment_submit(
     body: object,
     parent: object = None,
     title: object = None,
+    desk: object = None,
     commenter_token: str,
     network_hash: str = "",
 ) -> Comment:
@@ -31,9 +38,15 @@ def comment_submit(
     Everything is validated before anything is written: a refusal
     (``InvalidInput``, ``NotFound``, ``PermissionDenied``) leaves no trace. When
     this returns, the comment is committed (durable) with status ``pending``,
-    or ``approved`` on a post-moderated thread.
+    or ``approved`` on a post-moderated thread. ``title`` and ``desk`` come from the
+    embedding page: a thread made by this comment gets them; an existing thread
+    only gains a title it lacks.
     """
     ref = article_resolve(url=url)
+    # Validated here, before the write transaction (SQLite holds its write lock
+    # from BEGIN): nothing but the inserts below runs under it.
+    chosen_desk = desk_get(code=desk) if desk not in (None, "") and ref.thread is None else None
+    title_clean(title)
     clean_name = clean_author(author)
     clean_text = clean_body(body, max_length=ref.site.body_max_length)
     parent_id = None if parent in (None, "") else parse_id(parent, field="parent")
@@ -62,7 +75,12 @@ def comment_submit(
             )
 
     with transaction.atomic():
-        thread = ref.thread or thread_get_or_create(url=ref.url, title=title)
+        if ref.thread is None:
+            thread = thread_get_or_create(url=ref.url, title=title, desk=chosen_desk)
+        else:
+            thread = ref.thread
+            if title not in (None, ""):
+                thread_title_fill(thread=thread, title=title)
         comment = Comment.objects.create(
             thread=thread,
             parent_id=parent_id,

@@ -19,13 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, PermissionDenied
-from tribune.core.text import clean_text
 from tribune.moderation.models import DeskAssignment
 from tribune.moderation.services import moderator_desk_ids, token_authenticate
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
+from tribune.sites.services import desk_get
 from tribune.threads.models import ModerationMode, Thread
-from tribune.threads.services import TITLE_MAX, article_resolve
+from tribune.threads.services import article_resolve, title_clean
 
 from .models import Integration, IntegrationToken, Scope
 
@@ -153,21 +153,8 @@ class ThreadSaved:
     created: bool
 
 
-def _clean_title(title: object) -> str:
-    if not isinstance(title, str):
-        raise InvalidInput(_("The title must be text."), field="title")
-    title = title.strip()
-    if not title:
-        return ""
-    return clean_text(title, field="title", max_length=TITLE_MAX, allow_newlines=False)
-
-
 def _desk(code: object) -> Desk:
-    desk = Desk.objects.filter(code=str(code).strip().lower()).first() if code else None
-    if desk is None:
-        raise InvalidInput(_("There is no desk %(code)s.") % {"code": code}, field="desk",
-                           code="unknown_desk")
-    return desk
+    return desk_get(code=code)
 
 
 def thread_save(
@@ -188,7 +175,7 @@ def thread_save(
     change and the thread's new published view are committed together.
     """
     ref = article_resolve(url=url)
-    new_title = UNSET if title is UNSET or title is None else _clean_title(title)
+    new_title = UNSET if title is UNSET or title is None else title_clean(title)
     new_desk = UNSET if desk is UNSET or desk is None else _desk(desk)
     if is_open is not UNSET and is_open is not None and not isinstance(is_open, bool):
         raise InvalidInput(_("open must be true or false."), field="open")
@@ -235,30 +222,6 @@ def thread_save(
             thread.save(force_update=True)
         thread_publish(thread=thread)
     return ThreadSaved(thread=thread, created=created)
-
-
-def thread_first_use(*, url: object, title: object = None, desk: object = None) -> None:
-    """Before a reader's comment: create the thread under the desk the embedding
-    page names, if it does not exist yet, and give a thread without a title the
-    page's title. An existing thread keeps its desk and any title it has (the
-    CMS or the first use decided them). Nothing is ever fetched from the URL."""
-    ref = article_resolve(url=url)
-    if ref.thread is not None:
-        if title not in (None, "") and not ref.thread.title:
-            clean = _clean_title(title)
-            if clean and Thread.objects.filter(pk=ref.thread.pk, title="").update(title=clean):
-                ref.thread.title = clean
-                thread_publish(thread=ref.thread)
-        return
-    if desk in (None, ""):
-        return
-    chosen = _desk(desk)
-    clean = "" if title in (None, "") else _clean_title(title)
-    try:
-        with transaction.atomic():
-            Thread.objects.create(site=ref.site, desk=chosen, url=ref.url, title=clean)
-    except IntegrityError:
-        pass  # created meanwhile by another request; it keeps its desk
 
 
 def integration_authenticate(request, raw: str) -> AbstractBaseUser | None:

@@ -68,6 +68,15 @@ def desk_create(
     )
 
 
+def desk_get(*, code: object) -> Desk:
+    """The desk with this code, or ``InvalidInput`` (code ``unknown_desk``)."""
+    desk = Desk.objects.filter(code=str(code).strip().lower()).first() if code else None
+    if desk is None:
+        raise InvalidInput(_("There is no desk %(code)s.") % {"code": code}, field="desk",
+                           code="unknown_desk")
+    return desk
+
+
 def desk_get_or_create(*, code: str) -> Desk:
     desk = Desk.objects.filter(code=(code or "").strip().lower()).first()
     return desk or desk_create(code=code)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
-from tribune.sites.models import Site
+from tribune.sites.models import Desk, Site
 from tribune.sites.services import site_for_origin
 from tribune.sites.urls import normalise_url, origin_of
 
@@ -60,7 +60,8 @@ def _close_expired(thread: Thread) -> Thread:
     return thread
 
 
-def _clean_title(title: object) -> str:
+def title_clean(title: object) -> str:
+    """An article title as stored: NFC text of at most 300 characters, or ''."""
     if title is None:
         return ""
     if not isinstance(title, str):
@@ -71,24 +72,41 @@ def _clean_title(title: object) -> str:
     return clean_text(title, field="title", max_length=TITLE_MAX, allow_newlines=False)
 
 
-def thread_get_or_create(*, url: object, title: object = None) -> Thread:
-    """The thread for an article URL, created on first use under a registered site."""
+def thread_get_or_create(*, url: object, title: object = None, desk: Desk | None = None) -> Thread:
+    """The thread for an article URL, created on first use under a registered site,
+    on ``desk`` (the one the embedding page names) or the site's default desk."""
     ref = article_resolve(url=url)
     if ref.thread is not None:
         return ref.thread
-    clean = _clean_title(title)
+    clean = title_clean(title)
     closes_at = None
     if ref.site.auto_close_days:
         closes_at = timezone.now() + dt.timedelta(days=ref.site.auto_close_days)
     try:
         with transaction.atomic():
             return Thread.objects.create(
-                site=ref.site, desk=ref.site.default_desk, url=ref.url, title=clean,
+                site=ref.site, desk=desk or ref.site.default_desk, url=ref.url, title=clean,
                 closes_at=closes_at,
             )
     except IntegrityError:
         # Another request created it between our read and our write.
         return Thread.objects.select_related("desk", "site").get(url=ref.url)
+
+
+def thread_title_fill(*, thread: Thread, title: object) -> bool:
+    """Give a thread without a title the embedding page's title (an existing title,
+    set by the CMS or a first use, is kept); True if it changed. Nothing is ever
+    fetched from the article's URL."""
+    from tribune.publishing.services import thread_publish
+
+    clean = title_clean(title)
+    if thread.title or not clean:
+        return False
+    if not Thread.objects.filter(pk=thread.pk, title="").update(title=clean):
+        return False
+    thread.title = clean
+    thread_publish(thread=thread)
+    return True
 
 
 def thread_settings_update(

@@ -51,3 +51,37 @@ def test_site_body_limit_is_configurable(site):
         make_comment(body="x" * 11)
     assert refused.value.code == "too_long"
     assert make_comment(body="x" * 10).body == "x" * 10
+
+
+def test_first_comment_makes_the_thread_on_the_pages_desk_with_the_sites_closing_time(site):
+    from tribune.sites.services import desk_get_or_create
+
+    desk_get_or_create(code="ko")
+    site.auto_close_days = 14
+    site.save()
+    from tribune.comments.services import comment_submit
+
+    comment = comment_submit(url="https://news.example.org/ko/1", author="독자", body="첫 댓글",
+                             title="기사", desk="ko", commenter_token="t" * 20)
+    thread = comment.thread
+    assert (thread.desk.code, thread.title, comment.language) == ("ko", "기사", "ko")
+    assert thread.closes_at is not None
+
+
+def test_an_unknown_desk_from_the_page_is_refused_without_trace(site):
+    from tribune.comments.services import comment_submit
+
+    with pytest.raises(InvalidInput) as refused:
+        comment_submit(url="https://news.example.org/x", author="A", body="B", desk="zz",
+                       commenter_token="t" * 20)
+    assert refused.value.code == "unknown_desk"
+    assert not Thread.objects.exists() and not Comment.objects.exists()
+
+
+def test_an_untitled_thread_gains_the_pages_title_but_a_title_is_never_replaced(site):
+    make_comment()
+    assert Thread.objects.get().title == ""
+    make_comment(title="From the page")
+    assert Thread.objects.get().title == "From the page"
+    make_comment(title="Another title")
+    assert Thread.objects.get().title == "From the page"
