@@ -79,6 +79,12 @@ def _is_trusted(ip, networks: tuple[IPNetwork, ...]) -> bool:
     return ip is not None and any(ip.version == n.version and ip in n for n in networks)
 
 
+def peer_is_trusted_proxy(peer: str) -> bool:
+    """Whether the direct peer is one of ``TRIBUNE_TRUSTED_PROXIES``, whose
+    ``X-Forwarded-*`` headers may be believed."""
+    return _is_trusted(_parse_hop(peer), _trusted_networks(tuple(settings.TRUSTED_PROXIES)))
+
+
 def _client_address(request: HttpRequest) -> str:
     peer = request.META.get("REMOTE_ADDR", "")
     networks = _trusted_networks(tuple(settings.TRUSTED_PROXIES))

@@ -85,7 +85,8 @@ def test_access_log_names_the_request_not_the_reader(tribune_cli):
 
 
 def test_forwarded_proto_is_believed_only_from_trusted_proxies():
-    from tribune.core.management.commands.serve import _ProxyHeaders, _trusted_proxies
+    from tribune.core.management.commands.serve import _ProxyHeaders
+    from tribune.privacy.services import peer_is_trusted_proxy
 
     seen = []
 
@@ -93,8 +94,8 @@ def test_forwarded_proto_is_believed_only_from_trusted_proxies():
         seen.append(environ.get("HTTP_X_FORWARDED_PROTO"))
         return [b""]
 
+    wrapped = _ProxyHeaders(app, peer_is_trusted_proxy)
     with override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "not an address"]):
-        wrapped = _ProxyHeaders(app, _trusted_proxies())
-    for peer in ("10.1.2.3", "::ffff:10.1.2.3", "203.0.113.9", "", "garbage"):
-        wrapped({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_PROTO": "https"}, None)
+        for peer in ("10.1.2.3", "::ffff:10.1.2.3", "203.0.113.9", "", "garbage"):
+            wrapped({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_PROTO": "https"}, None)
     assert seen == ["https", "https", None, None, None]

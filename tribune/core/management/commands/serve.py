@@ -15,10 +15,8 @@ peer's address reaches the application as ``REMOTE_ADDR`` (see
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -53,36 +51,17 @@ def _log_config() -> dict:
     }
 
 
-def _trusted_proxies() -> tuple:
-    networks = []
-    for item in settings.TRUSTED_PROXIES:
-        try:
-            networks.append(ipaddress.ip_network(item.strip().strip("[]"), strict=False))
-        except ValueError:
-            continue  # a typo trusts nothing rather than everything
-    return tuple(networks)
-
-
 class _ProxyHeaders:
     """Drops ``X-Forwarded-Proto`` unless the peer is a trusted proxy (what
     gunicorn's ``forwarded_allow_ips`` did), so a client talking to the server
     directly cannot claim HTTPS. ``X-Forwarded-For`` is judged by
     :mod:`tribune.privacy.services`, the only reader of client addresses."""
 
-    def __init__(self, app, networks: tuple):
-        self.app, self.networks = app, networks
-
-    def _trusted(self, peer: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(peer.strip("[]"))
-        except ValueError:
-            return False
-        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-            ip = ip.ipv4_mapped
-        return any(ip.version == n.version and ip in n for n in self.networks)
+    def __init__(self, app, trusted):
+        self.app, self.trusted = app, trusted
 
     def __call__(self, environ, start_response):
-        if "HTTP_X_FORWARDED_PROTO" in environ and not self._trusted(
+        if "HTTP_X_FORWARDED_PROTO" in environ and not self.trusted(
                 environ.get("REMOTE_ADDR", "")):
             del environ["HTTP_X_FORWARDED_PROTO"]
         return self.app(environ, start_response)
@@ -91,9 +70,10 @@ class _ProxyHeaders:
 def _load_application(_target: str):
     """The WSGI application a worker serves (called in each worker after the fork):
     Django behind the published-render fast path."""
+    from tribune.privacy.services import peer_is_trusted_proxy
     from tribune.publishing.wsgi import application
 
-    return _ProxyHeaders(application, _trusted_proxies())
+    return _ProxyHeaders(application, peer_is_trusted_proxy)
 
 
 def _unapplied_migrations() -> int:
