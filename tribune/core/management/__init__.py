@@ -18,3 +18,8 @@ def service_errors() -> Iterator[None]:
         yield
     except TribuneError as error:
         raise CommandError(error.message) from None
+
+
+def when_text(value) -> str:
+    """A timestamp as commands print it (UTC to the minute), or "-" for none."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"

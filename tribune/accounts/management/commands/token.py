@@ -10,12 +10,8 @@ from __future__ import annotations
 from django.core.management.base import CommandError
 
 from tribune.accounts.services import token_revoke, tokens_list
-from tribune.core.management import service_errors
+from tribune.core.management import service_errors, when_text
 from tribune.moderation.management.commands import token as moderation_token
-
-
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
 class Command(moderation_token.Command):
@@ -54,9 +50,9 @@ class Command(moderation_token.Command):
         self.stdout.write(f"{'PREFIX':<14} {'MODERATOR':<20} {'CREATED':<21} "
                           f"{'LAST USED':<21} STATE")
         for t in tokens:
-            state = f"revoked {_when(t.revoked_at)}" if t.revoked_at else "live"
-            self.stdout.write(f"{t.prefix + '…':<14} {t.user:<20} {_when(t.created_at):<21} "
-                              f"{_when(t.last_used_at):<21} {state}")
+            state = f"revoked {when_text(t.revoked_at)}" if t.revoked_at else "live"
+            self.stdout.write(f"{t.prefix + '…':<14} {t.user:<20} {when_text(t.created_at):<21} "
+                              f"{when_text(t.last_used_at):<21} {state}")
 
     def revoke(self, prefix: str | None, all_of: str | None) -> None:
         if not prefix and not all_of:

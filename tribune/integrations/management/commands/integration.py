@@ -10,13 +10,9 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from tribune.core.management import service_errors
+from tribune.core.management import service_errors, when_text
 from tribune.integrations.models import IntegrationToken, Scope
 from tribune.integrations.services import integration_token_create, integration_token_revoke
-
-
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
 
 
 class Command(BaseCommand):
@@ -59,9 +55,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{'PREFIX':<14} {'INTEGRATION':<20} {'SCOPES':<48} "
                               f"{'LAST USED':<21} STATE")
             for t in tokens:
-                state = f"revoked {_when(t.revoked_at)}" if t.revoked_at else "live"
+                state = f"revoked {when_text(t.revoked_at)}" if t.revoked_at else "live"
                 self.stdout.write(f"{t.prefix + '…':<14} {t.integration.name:<20} "
-                                  f"{t.scopes:<48} {_when(t.last_used_at):<21} {state}")
+                                  f"{t.scopes:<48} {when_text(t.last_used_at):<21} {state}")
         else:
             with service_errors():
                 count = integration_token_revoke(prefix=options["prefix"])
