@@ -4,61 +4,17 @@ Content-Security-Policy allows nothing but Tribune's origin."""
 from __future__ import annotations
 
 import json
-import threading
-from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from tribune.comments.models import Comment
 from tribune.core.testing import make_published, make_site
+from tribune.embed.testing import HostSite
 from tribune.moderation.services import comment_decide
 
 pytestmark = pytest.mark.browser
 
 AWAITING = "Awaiting moderation. Only you can see it; it will not appear in real time."
-
-
-class HostSite:
-    """A publisher's page on http://127.0.0.1:PORT with one script tag."""
-
-    def __init__(self, tribune: str):
-        self.tribune = tribune
-        self.attributes: dict[str, str] = {}
-        host = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server interface
-                attrs = " ".join(f'{k}="{escape(v)}"' for k, v in host.attributes.items())
-                body = (
-                    "<!doctype html><html lang=en><head><meta charset=utf-8>"
-                    "<title>Host article</title></head><body><article><h1>Host article</h1>"
-                    "<p>Text of the article.</p></article>"
-                    f'<script src="{host.tribune}/embed.js" {attrs} async></script>'
-                    f'<noscript><a href="{host.tribune}/embed/thread">Comments</a></noscript>'
-                    "</body></html>"
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Security-Policy", (
-                    f"default-src 'none'; script-src {host.tribune}; "
-                    f"style-src {host.tribune}; connect-src {host.tribune}; "
-                    "img-src 'none'; base-uri 'none'; form-action 'none'"
-                ))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

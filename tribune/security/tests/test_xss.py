@@ -15,9 +15,6 @@ shown, as text.
 from __future__ import annotations
 
 import secrets
-import threading
-from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlencode
 
 import pytest
@@ -25,6 +22,7 @@ import pytest
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.core.testing import make_moderator, make_site
+from tribune.embed.testing import HostSite
 from tribune.moderation.models import DeskAssignment, Role
 from tribune.moderation.services import comment_decide
 from tribune.threads.models import Thread
@@ -74,43 +72,10 @@ window.xss = function (n) { window.__xssHits.push(n); };
 """
 
 
-class PublisherPage:
-    """A publisher's article page on another origin, with the widget's tag."""
-
-    def __init__(self, tribune: str):
-        self.tribune = tribune
-        self.attributes: dict[str, str] = {}
-        publisher = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - the http.server interface
-                attrs = " ".join(f'{k}="{escape(v)}"' for k, v in publisher.attributes.items())
-                body = (
-                    "<!doctype html><html lang=en><head><meta charset=utf-8>"
-                    "<title>Article</title></head><body><h1>Article</h1>"
-                    f'<script src="{publisher.tribune}/embed.js" {attrs} async></script>'
-                    "</body></html>"
-                ).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def publisher(live_server):
-    page = PublisherPage(live_server.url)
+    # No CSP on this page: a script the widget let through must be able to run.
+    page = HostSite(live_server.url, strict_csp=False)
     yield page
     page.close()
 
