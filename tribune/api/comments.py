@@ -113,6 +113,7 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
         title=payload.title,
         desk=payload.desk,
         commenter_token=token,
+        commenter_is_new=is_new,
         network_hash=network_hash(request),
     )
     notice_address_set(comment=comment, email=email)  # checked above, by email_clean

@@ -62,7 +62,11 @@ def commenter_token_for_submission(request: HttpRequest) -> tuple[str, bool]:
     return secrets.token_urlsafe(32), True
 
 
-def commenter_get_or_create(token: str) -> Commenter:
+def commenter_get_or_create(token: str, *, new: bool = False) -> Commenter:
+    """The commenter of ``token``, made on first use. ``new``: the token was just
+    drawn (32 random bytes), so it is inserted without looking first."""
+    if new:
+        return Commenter.objects.create(token_hash=token_hash(token))
     commenter, _created = Commenter.objects.get_or_create(token_hash=token_hash(token))
     return commenter
 

@@ -31,6 +31,7 @@ def comment_submit(
     title: object = None,
     desk: object = None,
     commenter_token: str,
+    commenter_is_new: bool = False,
     network_hash: str = "",
 ) -> Comment:
     """Accept a reader's comment into the moderation queue.
@@ -40,7 +41,9 @@ def comment_submit(
     this returns, the comment is committed (durable) with status ``pending``,
     or ``approved`` on a post-moderated thread. ``title`` and ``desk`` come from the
     embedding page: a thread made by this comment gets them; an existing thread
-    only gains a title it lacks.
+    only gains a title it lacks. ``commenter_is_new``: the token was made for this
+    submission (:func:`~tribune.comments.commenters.commenter_token_for_submission`),
+    so no commenter can have it yet.
     """
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
@@ -84,7 +87,7 @@ def comment_submit(
         comment = Comment.objects.create(
             thread=thread,
             parent_id=parent_id,
-            commenter=commenter_get_or_create(commenter_token),
+            commenter=commenter_get_or_create(commenter_token, new=commenter_is_new),
             author=clean_name,
             body=clean_text,
             language=thread.desk.language,

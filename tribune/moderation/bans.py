@@ -128,24 +128,84 @@ class BanMatch:
     until: dt.datetime | None
 
 
+@dataclass(frozen=True, slots=True)
+class _BanInForce:
+    token_hash: str
+    desk_id: int | None
+    until: dt.datetime | None
+    networks: tuple[tuple[str, dt.datetime], ...]
+
+    def bars(self, *, token_hash: str, network_hash: str, desk_id: int,
+             now: dt.datetime) -> bool:
+        if self.desk_id is not None and self.desk_id != desk_id:
+            return False
+        if self.until is not None and self.until <= now:
+            return False
+        return bool(token_hash) and token_hash == self.token_hash or bool(network_hash) and any(
+            h == network_hash and until > now for h, until in self.networks)
+
+
+def _bans_in_force(where: Q | None = None) -> list[_BanInForce]:
+    """The bans neither lifted nor over (narrowed by ``where``), with the network
+    hashes they still name: two queries."""
+    now = timezone.now()
+    bans = Ban.objects.filter(_active(now))
+    if where is not None:
+        bans = bans.filter(where).distinct()
+    rows = list(bans.values_list("pk", "commenter__token_hash", "desk_id", "until"))
+    networks: dict[int, list[tuple[str, dt.datetime]]] = {}
+    for ban_id, network_hash, until in BanNetwork.objects.filter(
+            ban_id__in=[row[0] for row in rows], until__gt=now).values_list(
+            "ban_id", "network_hash", "until"):
+        networks.setdefault(ban_id, []).append((network_hash, until))
+    return [_BanInForce(token_hash=h, desk_id=desk_id, until=until,
+                        networks=tuple(networks.get(pk, ())))
+            for pk, h, desk_id, until in rows]
+
+
+class _BanIndex:
+    """Every ban in force, by the commenter's token hash and by network hash."""
+
+    def __init__(self, bans: list[_BanInForce]):
+        self.by_token: dict[str, list[_BanInForce]] = {}
+        self.by_network: dict[str, list[_BanInForce]] = {}
+        for ban in bans:
+            self.by_token.setdefault(ban.token_hash, []).append(ban)
+            for network_hash, _until in ban.networks:
+                self.by_network.setdefault(network_hash, []).append(ban)
+
+    def candidates(self, *, token_hash: str, network_hash: str) -> list[_BanInForce]:
+        return [*self.by_token.get(token_hash, ()), *self.by_network.get(network_hash, ())]
+
+
 def ban_matching(
     *, commenter_token: str | None, network_hash: str, desk_id: int
 ) -> BanMatch | None:
     """The ban in force that bars this sender from this desk, if any (the one
-    lasting longest), matched by commenter token or by recent network hash."""
-    now = timezone.now()
-    where = Q()
-    if commenter_token:
-        where |= Q(commenter__token_hash=token_hash(commenter_token))
-    if network_hash:
-        where |= Q(networks__network_hash=network_hash, networks__until__gt=now)
-    if not where:
+    lasting longest), matched by commenter token or by recent network hash.
+
+    Every submission asks, so the bans in force are kept in each process until
+    one is made, lifted or deleted (stamp ``BANS`` of the render store); without
+    a render store, the sender's own bans are read each time."""
+    from tribune.publishing.store import BANS, store
+
+    hashed = token_hash(commenter_token) if commenter_token else ""
+    if not hashed and not network_hash:
         return None
-    bans = list(
-        Ban.objects.filter(where)
-        .filter(_active(now), Q(desk__isnull=True) | Q(desk_id=desk_id))
-        .values_list("until", flat=True)[:20]
-    )
+    renders = store()
+    if renders.enabled:
+        index = renders.remembered(BANS, "bans_in_force", lambda: _BanIndex(_bans_in_force()))
+        candidates = index.candidates(token_hash=hashed, network_hash=network_hash)
+    else:
+        where = Q()
+        if hashed:
+            where |= Q(commenter__token_hash=hashed)
+        if network_hash:
+            where |= Q(networks__network_hash=network_hash)
+        candidates = _bans_in_force(where)
+    now = timezone.now()
+    bans = [ban.until for ban in candidates
+            if ban.bars(token_hash=hashed, network_hash=network_hash, desk_id=desk_id, now=now)]
     if not bans:
         return None
     return BanMatch(until=None if None in bans else max(bans))

@@ -114,7 +114,14 @@ def queue_alert_remove(*, desk: Desk) -> None:
 def queue_check(*, comment: Comment) -> bool:
     """After a submission: if the desk's queue is past its alert threshold and
     no alert went out within the interval, queue one. True if queued."""
+    from tribune.publishing.store import CONFIG, store
+
     desk_id = comment.thread.desk_id
+    # Most desks have no alert: whether this one has is kept in the process
+    # until an alert changes (stamp CONFIG), so a submission does not ask.
+    if not store().remembered(CONFIG, ("queue_alert", desk_id),
+                              QueueAlert.objects.filter(desk_id=desk_id).exists):
+        return False
     alert = QueueAlert.objects.filter(desk_id=desk_id).first()
     if alert is None:
         return False

@@ -14,7 +14,7 @@ from tribune.comments.models import Comment, Status
 from tribune.threads.models import Thread
 
 from .models import ThreadRender
-from .store import Render, store
+from .store import EPOCH, Render, store
 
 
 def thread_summary(thread: Thread | None, *, url: str, count: int) -> dict:
@@ -143,14 +143,20 @@ def thread_created(*, thread: Thread) -> None:
     transaction.on_commit(put)
 
 
-def renders_invalidate() -> None:
-    """Once committed, make every process check renders and remembered answers
-    against the database again (sites, origins or desks changed)."""
+def stamp_invalidate(name: str) -> None:
+    """Once committed, make every process drop what it keeps under stamp ``name``
+    (:meth:`~tribune.publishing.store.FileStore.remembered`)."""
     def bump() -> None:
         renders = store()
         if renders.enabled:
-            renders.epoch_bump()
+            renders.stamp_bump(name)
     transaction.on_commit(bump)
+
+
+def renders_invalidate() -> None:
+    """Once committed, make every process check renders and remembered answers
+    against the database again (sites, origins or desks changed)."""
+    stamp_invalidate(EPOCH)
 
 
 def desk_republish(*, desk_id: int) -> int:

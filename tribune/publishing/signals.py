@@ -6,16 +6,26 @@ explicitly. These receivers cover the rest, whichever code path saves the rows:
 a new thread (its empty view replaces "no thread yet"), a deleted thread, and
 sites, origins and desks (which decide whether a URL has comments at all, and
 the language and direction every render states).
+
+They also bump the stamps under which processes keep configuration that every
+submission needs (:meth:`tribune.publishing.store.FileStore.remembered`):
+``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans do.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
+from tribune.moderation.models import Ban, BanNetwork
+from tribune.notifications.models import QueueAlert
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.threads.models import Thread
+from tribune.webhooks.models import Webhook
 
 from . import services
+from .store import BANS, CONFIG
+
+STAMPED = {Webhook: CONFIG, QueueAlert: CONFIG, Ban: BANS, BanNetwork: BANS}
 
 
 def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **kwargs) -> None:
@@ -40,6 +50,11 @@ def _desk_saved(sender, instance: Desk, created: bool, raw: bool = False, **kwar
     services.renders_invalidate()
 
 
+def _stamped_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        services.stamp_invalidate(STAMPED[sender])
+
+
 def connect() -> None:
     post_save.connect(_thread_saved, sender=Thread, dispatch_uid="publishing.thread_saved")
     post_delete.connect(_thread_deleted, sender=Thread, dispatch_uid="publishing.thread_deleted")
@@ -50,3 +65,8 @@ def connect() -> None:
                             dispatch_uid=f"publishing.{model.__name__}_deleted")
     post_save.connect(_desk_saved, sender=Desk, dispatch_uid="publishing.desk_saved")
     post_delete.connect(_site_changed, sender=Desk, dispatch_uid="publishing.desk_deleted")
+    for model in STAMPED:
+        post_save.connect(_stamped_changed, sender=model,
+                          dispatch_uid=f"publishing.{model.__name__}_stamp_saved")
+        post_delete.connect(_stamped_changed, sender=model,
+                            dispatch_uid=f"publishing.{model.__name__}_stamp_deleted")

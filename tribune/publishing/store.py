@@ -42,9 +42,10 @@ import json
 import os
 import secrets
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
@@ -52,6 +53,11 @@ from django.conf import settings
 # (the files remain; the next reads re-fill memory from them).
 MEMORY_BYTES = 64 * 1024 * 1024
 ABSENT_MAX = 50_000
+REMEMBERED_MAX = 10_000
+# Stamp files (see FileStore.stamp): renders and sites; webhooks and queue
+# alerts; bans.
+EPOCH, CONFIG, BANS = "EPOCH", "CONFIG", "BANS"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +97,8 @@ class FileStore:
         self._memory: dict[str, tuple[tuple[int, int, int], Render]] = {}
         self._memory_bytes = 0
         self._absent: dict[tuple[str, str], tuple[str, object]] = {}
-        self._epoch_token: tuple[int, int, int] | None = None
-        self._epoch_value = ""
+        self._stamps: dict[str, tuple[tuple[int, int, int], str]] = {}
+        self._remembered: dict[tuple[str, Hashable], tuple[str, object]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -105,34 +111,65 @@ class FileStore:
         assert self.directory is not None
         return self.directory / digest[:2] / f"{digest[2:40]}.render"
 
-    # --- Epoch ----------------------------------------------------------------
+    # --- Stamps -----------------------------------------------------------------
 
-    def epoch(self) -> str:
-        """The current epoch: a stat of ``EPOCH``, read again only when it changed."""
+    def stamp(self, name: str = EPOCH) -> str:
+        """The current value of stamp file ``name`` (``EPOCH`` is one): one ``stat``,
+        read again only when the file changed."""
         assert self.directory is not None
-        path = self.directory / "EPOCH"
+        path = self.directory / name
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            return self.epoch_bump()
+            return self.stamp_bump(name)
         token = (st.st_ino, st.st_mtime_ns, st.st_size)
-        if token != self._epoch_token:
-            value = path.read_text().strip()
-            if not value:  # a torn write cannot happen (rename), but stay safe
-                return self.epoch_bump()
-            self._epoch_token, self._epoch_value = token, value
-        return self._epoch_value
+        known = self._stamps.get(name)
+        if known is not None and known[0] == token:
+            return known[1]
+        value = path.read_text().strip()
+        if not value:  # a torn write cannot happen (rename), but stay safe
+            return self.stamp_bump(name)
+        self._stamps[name] = (token, value)
+        return value
 
-    def epoch_bump(self) -> str:
-        """Start a new epoch: every render and remembered answer is checked again."""
+    def stamp_bump(self, name: str = EPOCH) -> str:
+        """Give stamp ``name`` a new value: every process drops what it keeps under it."""
         assert self.directory is not None
         self.directory.mkdir(parents=True, exist_ok=True)
         value = secrets.token_hex(8)
-        tmp = self.directory / f".EPOCH.{os.getpid()}.{threading.get_ident()}"
+        tmp = self.directory / f".{name}.{os.getpid()}.{threading.get_ident()}"
         tmp.write_text(value)
-        os.replace(tmp, self.directory / "EPOCH")
-        self._epoch_token = None
+        os.replace(tmp, self.directory / name)
+        self._stamps.pop(name, None)
         return value
+
+    def epoch(self) -> str:
+        """The current epoch (see the module's docstring)."""
+        return self.stamp(EPOCH)
+
+    def epoch_bump(self) -> str:
+        """Start a new epoch: every render and remembered answer is checked again."""
+        return self.stamp_bump(EPOCH)
+
+    def remembered(self, stamp: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, kept in this process for as long as stamp file ``stamp`` is
+        unchanged: configuration every request needs (a site, its webhooks, the bans
+        in force) without a query, and seen by every process as soon as a change
+        bumps the stamp. Without a store directory, ``compute()`` every time."""
+        if self.directory is None:
+            return compute()
+        value = self.stamp(stamp)
+        hit = self._remembered.get((stamp, key))
+        if hit is not None and hit[0] == value:
+            return hit[1]
+        # Read under the stamp seen before computing: a change committed meanwhile
+        # has bumped it, so this answer is not used again.
+        answer = compute()
+        with self._lock:
+            if len(self._remembered) >= REMEMBERED_MAX:
+                self._remembered.clear()
+            self._remembered[(stamp, key)] = (value, answer)
+        return answer
 
     # --- Reads ------------------------------------------------------------------
 
@@ -223,7 +260,8 @@ class FileStore:
             self._memory.clear()
             self._memory_bytes = 0
             self._absent.clear()
-            self._epoch_token = None
+            self._stamps.clear()
+            self._remembered.clear()
 
 
 def _default_directory() -> Path | None:

@@ -405,6 +405,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
             body=form.body,
             parent=form.parent or None,
             commenter_token=token,
+            commenter_is_new=is_new,
             network_hash=network_hash(request),
         )
     except TribuneError as error:

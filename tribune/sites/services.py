@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -105,17 +107,27 @@ def site_create(*, origins: list[str], name: str = "", desk: Desk) -> Site:
     return site
 
 
-def site_for_origin(origin: str) -> Site:
-    """The site an origin is registered to, or :class:`NotFound`."""
+def _site_of_origin(origin: str) -> Site | None:
     row = SiteOrigin.objects.select_related("site").filter(origin=origin).first()
-    if row is None:
+    return row.site if row is not None else None
+
+
+def site_for_origin(origin: str) -> Site:
+    """The site an origin is registered to, or :class:`NotFound`. Kept in the
+    process under the render store's epoch, which any change to sites, origins or
+    desks bumps; the caller gets its own copy."""
+    from tribune.publishing.store import EPOCH, store
+
+    site = store().remembered(EPOCH, ("site_for_origin", origin),
+                              lambda: _site_of_origin(origin))
+    if site is None:
         raise NotFound(
             _("Comments are not enabled for %(origin)s: it is not a registered site.")
             % {"origin": origin},
             field="url",
             code="unknown_site",
         )
-    return row.site
+    return copy.copy(site)
 
 
 def clause_get(*, site: Site, number: object) -> Clause:

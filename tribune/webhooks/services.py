@@ -132,24 +132,33 @@ def _payload(*, key: str, event: str, comment: Comment, now: datetime) -> str:
     }, ensure_ascii=False, separators=(",", ":"))
 
 
+def _site_webhooks(site_id: int) -> list[tuple[int, tuple[str, ...]]]:
+    """``(id, events)`` of the site's active webhooks, kept in the process until a
+    webhook changes (stamp ``CONFIG``): every submission asks."""
+    from tribune.publishing.store import CONFIG, store
+
+    return store().remembered(CONFIG, ("webhooks", site_id), lambda: [
+        (hook.pk, tuple(hook.event_list))
+        for hook in Webhook.objects.filter(site_id=site_id, is_active=True)
+    ])
+
+
 def webhooks_emit(*, event: str, comment: Comment) -> int:
     """Queue ``event`` about ``comment`` for every active webhook of its site that
     subscribed to it. Call inside the transaction that made the change: the
     deliveries commit with it (or not at all) and are sent after the commit,
     never while the caller waits. Returns the number queued."""
     name = event_parse(event)
-    hooks = [
-        h for h in Webhook.objects.filter(site_id=comment.thread.site_id, is_active=True)
-        if name in h.event_list
-    ]
-    if not hooks:
+    hook_ids = [hook_id for hook_id, events in _site_webhooks(comment.thread.site_id)
+                if name in events]
+    if not hook_ids:
         return 0
     now = timezone.now()
     rows = []
-    for hook in hooks:
+    for hook_id in hook_ids:
         key = uuid.uuid4().hex
         rows.append(Delivery(
-            webhook=hook, key=key, event=name, created_at=now, next_attempt_at=now,
+            webhook_id=hook_id, key=key, event=name, created_at=now, next_attempt_at=now,
             payload=_payload(key=key, event=name, comment=comment, now=now),
         ))
     Delivery.objects.bulk_create(rows)
