@@ -6,13 +6,19 @@ publishes anything; under a site's policy it may hold a comment for a senior
 moderator or reject it through :func:`tribune.moderation.services.comment_decide`
 (``moderator=None``: a decision by the system, in the audit trail, reversible
 like any other).
+
+Triage is two phases: :func:`comment_assess` reads (no lock needed) and
+:func:`assessment_store` writes. Inline, both run in the submitting
+transaction; after commit (:func:`comment_triage_by_id`: the triage thread, the
+``tribune triage worker`` process, the backfill) only the writes hold a write
+transaction, which on SQLite is the database's single write lock.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
@@ -23,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
+from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
 from tribune.sites.models import Desk, Site
@@ -231,16 +237,25 @@ def _policy_apply(triage: CommentTriage, policy: Policy | None, comment: Comment
     return reject
 
 
-def comment_score(*, comment: Comment) -> CommentTriage:
-    """Score ``comment`` and store the result; raises on any failure.
+@dataclass
+class Assessment:
+    """What triage read about one comment (:func:`comment_assess`), ready to be
+    stored (:func:`assessment_store`)."""
 
-    The caller may rely on: one :class:`CommentTriage` row for the comment, its
-    cluster joined, and the site's policy applied (a hold, or a rejection by
-    the system through ``comment_decide``), all inside the caller's transaction.
-    Everything is read first (word list, velocity, cluster candidates, policy:
-    four queries), so a comment outside any cluster is written with one insert
-    for its triage and one for its band keys.
-    """
+    comment: Comment
+    # Not saved yet: priority and labels before its cluster and the policy count.
+    triage: CommentTriage
+    keys: list[str]
+    # ``(triage id, cluster id)`` of its near-identical predecessors, as read.
+    matches: list[tuple[int, int | None]]
+    policy: Policy | None
+    now: datetime
+
+
+def comment_assess(*, comment: Comment) -> Assessment:
+    """Read phase of triage: everything that needs no lock (text signals,
+    velocity, signature and band keys, cluster candidates, the site's policy:
+    four queries). Writes nothing; may run outside any transaction."""
     # Windows are measured from the comment's own time, so a comment triaged
     # late (backfill) is judged as it would have been on arrival.
     now = comment.submitted_at or timezone.now()
@@ -262,6 +277,36 @@ def comment_score(*, comment: Comment) -> CommentTriage:
         language_mismatch=signals.language_mismatch,
         signature=campaign.encode(sig) if sig else "",
     )
+    return Assessment(comment=comment, triage=triage, keys=keys, matches=matches,
+                      policy=policy, now=now)
+
+
+def _matches_now(matches: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """``matches`` as they stand now. Since they were read, a predecessor's
+    cluster may have been merged into another (its members then name the one
+    they joined) or deleted (they name none), and a predecessor may be gone with
+    its comment. The rows are locked (PostgreSQL; SQLite's write lock already
+    excludes everyone), so a merge cannot move them before this transaction
+    ends, and the clusters they name exist: no dangling reference is written."""
+    current = dict(
+        CommentTriage.objects.select_for_update()
+        .filter(pk__in=[pk for pk, _cluster_id in matches]).order_by("pk")
+        .values_list("pk", "cluster_id")
+    )
+    return [(pk, current[pk]) for pk, _cluster_id in matches if pk in current]
+
+
+def assessment_store(*, assessment: Assessment) -> CommentTriage:
+    """Write phase of triage, inside the caller's transaction: join or found the
+    cluster (merging those the comment bridges), insert the triage row and its
+    band keys, apply the site's policy (a hold, or a rejection by the system
+    through ``comment_decide`` if the comment is still pending). The caller
+    checks first that the comment has no triage yet; a second row for it is
+    refused by the primary key (``IntegrityError``)."""
+    comment, triage, policy, now = (
+        assessment.comment, assessment.triage, assessment.policy, assessment.now)
+    keys = assessment.keys
+    matches = _matches_now(assessment.matches) if assessment.matches else []
     target, only_joins = _cluster_target(matches, now) if matches else (None, False)
     triage.cluster_id = target
     if target is None:
@@ -278,13 +323,33 @@ def comment_score(*, comment: Comment) -> CommentTriage:
     if reject:
         from tribune.moderation.services import comment_decide
 
-        comment_decide(
-            comment_id=comment.pk, moderator=None, action="reject",
-            clause=policy.reject_clause,
-            note=f"triage: rejected automatically at priority {triage.priority} "
-                 f"(site policy: {policy.reject_threshold} and above)",
-        )
+        try:
+            comment_decide(
+                comment_id=comment.pk, moderator=None, action="reject",
+                clause=policy.reject_clause, expected_status=Status.PENDING,
+                note=f"triage: rejected automatically at priority {triage.priority} "
+                     f"(site policy: {policy.reject_threshold} and above)",
+            )
+        except Conflict:
+            # Decided by a moderator since its status was read (PostgreSQL reads
+            # without locking), or erased: that stands, triage only records.
+            triage.labels = [label for label in triage.labels
+                             if label["code"] != "auto_rejected"]
+            triage.save(update_fields=["labels"])
     return triage
+
+
+def comment_score(*, comment: Comment) -> CommentTriage:
+    """Score ``comment`` and store the result; raises on any failure.
+
+    The caller may rely on: one :class:`CommentTriage` row for the comment, its
+    cluster joined, and the site's policy applied (a hold, or a rejection by
+    the system through ``comment_decide``), all inside the caller's transaction.
+    Everything is read first (:func:`comment_assess`: four queries), so a
+    comment outside any cluster is written with one insert for its triage and
+    one for its band keys (:func:`assessment_store`).
+    """
+    return assessment_store(assessment=comment_assess(comment=comment))
 
 
 def comment_triage(*, comment: Comment) -> CommentTriage | None:
@@ -294,7 +359,9 @@ def comment_triage(*, comment: Comment) -> CommentTriage | None:
     Under ``TRIBUNE_TRIAGE_MODE=thread`` (the default) it only arranges for the
     comment to be triaged after the commit, by this process's triage thread
     (see :mod:`tribune.triage.background`) and returns None; under ``inline``
-    it triages now (:func:`comment_score`). Either way a failure of triage
+    it triages now (:func:`comment_score`); under ``worker`` and ``off`` it does
+    nothing (a ``tribune triage worker`` process, or ``tribune triage
+    backfill``, triages the committed comment). Either way a failure of triage
     never loses the comment: it is logged (the comment's id only) and the
     comment waits unscored until ``tribune triage backfill`` or the next sweep.
     """
@@ -316,20 +383,36 @@ def comment_triage(*, comment: Comment) -> CommentTriage | None:
 
 
 def comment_triage_by_id(*, comment_id: int) -> CommentTriage | None:
-    """Triage the committed comment ``comment_id`` in a transaction of its own,
-    unless it already has its triage (then that is returned). Never raises:
-    a failure is logged with the comment's id and the comment stays unscored."""
+    """Triage the committed comment ``comment_id``, unless it already has its
+    triage (then that is returned); None if the comment is gone or triage
+    failed. Never raises: a failure is logged with the comment's id and the
+    comment stays unscored.
+
+    Everything is read outside any transaction (:func:`comment_assess`); the
+    write transaction (on SQLite, the database's single write lock) holds only
+    the writes, after checking again that the comment exists, has no triage
+    yet and whether it is still pending (a moderator may have decided it in the
+    meantime). Several processes may triage the same comment at once: one row
+    is stored; the others return it, or None, without logging a failure.
+    """
     try:
+        comment = (
+            Comment.objects.select_related("thread__desk", "triage").filter(pk=comment_id).first()
+        )
+        if comment is None:  # deleted in the meantime
+            return None
+        if hasattr(comment, "triage"):  # already triaged
+            return comment.triage
+        assessment = comment_assess(comment=comment)
         with transaction.atomic():
-            existing = CommentTriage.objects.filter(pk=comment_id).first()
-            if existing is not None:
-                return existing
-            comment = (
-                Comment.objects.select_related("thread__desk").filter(pk=comment_id).first()
-            )
-            if comment is None:  # deleted in the meantime
+            now = Comment.objects.filter(pk=comment_id).values_list(
+                "status", "thread__moderation", "triage").first()
+            if now is None:  # deleted in the meantime
                 return None
-            return comment_score(comment=comment)
+            comment.status, comment.thread.moderation, triaged = now
+            if triaged is not None:  # triaged by another process in the meantime
+                return CommentTriage.objects.get(pk=triaged)
+            return assessment_store(assessment=assessment)
     except Exception:
         # Another process may have triaged it at the same moment (the primary
         # key refuses the second row): then there is nothing to do.
