@@ -7,6 +7,10 @@ comment is triaged:
   comment's id is handed to one daemon thread per process, which triages it in
   a transaction of its own (:func:`tribune.triage.services.comment_triage_by_id`).
   The reader's answer does not wait for it.
+* ``worker``: not in the web process at all: a ``tribune triage worker``
+  process (:mod:`tribune.triage.worker`) finds the committed comments without
+  triage and triages them. ``tribune serve`` starts one and runs its web
+  workers in this mode.
 * ``inline``: inside the submitting transaction, before the answer (the test
   suite uses it: its transactions never commit).
 * ``off``: not at submission; only ``tribune triage backfill`` triages.
@@ -35,7 +39,7 @@ from django.db import connections
 
 log = logging.getLogger("tribune.triage")
 
-MODES = ("thread", "inline", "off")
+MODES = ("thread", "worker", "inline", "off")
 SWEEP_DAYS = 7
 SWEEP_MAX = 1000
 EXIT_WAIT_SECONDS = 30.0

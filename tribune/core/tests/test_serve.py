@@ -1,15 +1,21 @@
 """``tribune serve``: granian, with logs that never name a reader."""
 
+import contextlib
+import json
+import os
 import re
+import signal
 import socket
+import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from conftest import RunningServer, free_port
+from conftest import RunningServer, TribuneCLI, free_port
 from tribune.privacy.logs import mask_addresses
 
 USER_AGENT = "TribuneTestAgent/serve-7f3a"
@@ -99,3 +105,121 @@ def test_forwarded_proto_is_believed_only_from_trusted_proxies():
         for peer in ("10.1.2.3", "::ffff:10.1.2.3", "203.0.113.9", "", "garbage"):
             wrapped({"REMOTE_ADDR": peer, "HTTP_X_FORWARDED_PROTO": "https"}, None)
     assert seen == ["https", "https", None, None, None]
+
+
+# --- Triage in a worker process of its own ------------------------------------------
+
+TRIAGE_ORIGIN = "https://serve-triage.example.org"
+TRIAGED = """
+import json, time
+from tribune.triage.models import CommentTriage
+
+ids = {ids!r}
+start = time.monotonic()
+while (CommentTriage.objects.filter(pk__in=ids).count() < len(ids)
+       and time.monotonic() - start < 20):
+    time.sleep(0.05)
+clusters = set(CommentTriage.objects.filter(pk__in=ids).values_list("cluster_id", flat=True))
+print(json.dumps({{"triaged": CommentTriage.objects.filter(pk__in=ids).count(),
+                   "clusters": len(clusters - {{None}})}}))
+"""
+
+
+def _triage_worker_pids(server) -> list[int]:
+    """The server's ``tribune triage worker`` children (Linux: /proc)."""
+    pids = []
+    for children in Path(f"/proc/{server.process.pid}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            with contextlib.suppress(OSError):
+                if b"triage\0worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    pids.append(int(pid))
+    return pids
+
+
+def _submit_campaign(server, count: int, *, start: int = 0) -> list[int]:
+    from tribune.reliability.testing import request
+    from tribune.triage.simulation import CAMPAIGN
+
+    ids = []
+    for index in range(start, start + count):
+        status, body, _headers = request(f"{server.url}/api/v1/comments", method="POST", data={
+            "url": f"{TRIAGE_ORIGIN}/2026/article", "author": f"Reader {index}",
+            "body": f"{CAMPAIGN} number {'abcdefgh'[index % 8]}"})
+        assert status == 202, body
+        ids.append(json.loads(body)["id"])
+    return ids
+
+
+def test_serve_triages_in_a_worker_process_restarted_if_it_dies(tribune_cli):
+    # The test suite sets TRIBUNE_TRIAGE_MODE=inline; an operator who sets
+    # nothing gets the worker.
+    env = {key: value for key, value in tribune_cli.env.items()
+           if key != "TRIBUNE_TRIAGE_MODE"}
+    cli = TribuneCLI(tribune_cli.workdir, env)
+    cli.run("site", "add", TRIAGE_ORIGIN, "--name", "Serve triage")
+    with cli.serving(workers=2) as server:
+        deadline = time.monotonic() + 20
+        while not (pids := _triage_worker_pids(server)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(pids) == 1
+        # Web workers come first: it lowers its priority as it starts.
+        while os.getpriority(os.PRIO_PROCESS, pids[0]) < 10 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert os.getpriority(os.PRIO_PROCESS, pids[0]) >= 10
+        ids = _submit_campaign(server, 4)
+        outcome = json.loads(cli.run("shell", "-c", TRIAGED.format(ids=ids)).stdout
+                             .strip().splitlines()[-1])
+        assert outcome == {"triaged": 4, "clusters": 1}
+
+        os.kill(pids[0], signal.SIGKILL)  # it dies: it is started again
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and _triage_worker_pids(server) in ([], pids):
+            time.sleep(0.1)
+        assert len(_triage_worker_pids(server)) == 1
+        more = _submit_campaign(server, 3, start=4)
+        outcome = json.loads(cli.run("shell", "-c", TRIAGED.format(ids=more)).stdout
+                             .strip().splitlines()[-1])
+        assert outcome == {"triaged": 3, "clusters": 1}
+        last = _triage_worker_pids(server)[0]
+        returncode = server.stop()
+    assert returncode == 0
+    assert not Path(f"/proc/{last}").exists()  # stopped (and reaped) with the server
+    stderr = server.stderr_path.read_text()
+    assert stderr.count("triage worker started") == 2
+    assert "The triage worker exited (-9); starting it again in 1s." in stderr
+    assert "triage worker stopped" in stderr
+    _assert_private(server, f"Tribune is serving on {server.url}/ (2 workers).")
+
+
+def test_serve_starts_no_triage_worker_when_told(tribune_cli):
+    env = {key: value for key, value in tribune_cli.env.items()
+           if key != "TRIBUNE_TRIAGE_MODE"}
+    cli = TribuneCLI(tribune_cli.workdir, env)
+    with cli.serving(workers=1, args=("--no-triage-worker",)) as server:
+        time.sleep(1)
+        assert _triage_worker_pids(server) == []
+    # An operator's TRIBUNE_TRIAGE_MODE is theirs: tribune_cli sets one.
+    with tribune_cli.serving(workers=1) as server:
+        time.sleep(1)
+        assert _triage_worker_pids(server) == []
+    assert "triage worker" not in server.output()
+
+
+def test_the_triage_worker_stops_when_the_server_is_killed(tribune_cli):
+    env = {key: value for key, value in tribune_cli.env.items()
+           if key != "TRIBUNE_TRIAGE_MODE"}
+    cli = TribuneCLI(tribune_cli.workdir, env)
+    with cli.serving(workers=1) as server:
+        deadline = time.monotonic() + 20
+        while not (pids := _triage_worker_pids(server)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(pids) == 1
+        server.process.kill()  # the server alone, not its process group
+        server.process.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{pids[0]}").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        gone = not Path(f"/proc/{pids[0]}").exists()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGKILL)  # its web workers
+    assert gone

@@ -11,12 +11,26 @@ forked processes of ``--threads`` Python threads each; a read of a published
 thread is answered by :mod:`tribune.publishing.fastpath` before Django. The
 peer's address reaches the application as ``REMOTE_ADDR`` (see
 :func:`tribune.privacy.services.network_hash`, the only reader of it).
+
+Triage is kept out of the web workers: the server starts one ``tribune triage
+worker`` process (at a lower CPU priority; restarted if it dies, stopped with
+the server) and runs its web workers with ``TRIBUNE_TRIAGE_MODE=worker``, so
+that a flood of submissions is taken in at full speed and scored right after.
+An operator who sets ``TRIBUNE_TRIAGE_MODE`` chooses for themselves (no worker
+is started); ``--no-triage-worker`` starts none and leaves triage to each web
+worker's thread (the default mode).
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -27,6 +41,14 @@ THREADS = 4
 # Requests a worker takes in at once; the rest wait in the kernel's backlog.
 BACKPRESSURE = 64
 GRACEFUL_TIMEOUT = 20
+# A triage worker that dies is started again after these delays (the longest
+# from then on), counted afresh once one has run for RESTART_STABLE_SECONDS.
+RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)
+RESTART_STABLE_SECONDS = 60.0
+# It finishes the comment in hand within this on SIGTERM; after, it is killed.
+TRIAGE_STOP_SECONDS = 30.0
+
+
 def _log_config() -> dict:
     """granian's logging: its own messages on stderr, masked; the access log on stdout."""
     return {
@@ -76,6 +98,78 @@ def _load_application(_target: str):
     return _ProxyHeaders(application, peer_is_trusted_proxy)
 
 
+class TriageWorker:
+    """One ``tribune triage worker`` child process, started again if it dies."""
+
+    def __init__(self, say):
+        self.say = say
+        self.process: subprocess.Popen | None = None
+        self.stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+
+    def _spawn(self) -> subprocess.Popen:
+        # The same interpreter and settings; the worker stops by itself if this
+        # process is killed outright (it watches its parent).
+        return subprocess.Popen(  # noqa: S603 - our own command
+            [sys.executable, "-m", "tribune.cli", "triage", "worker",
+             "--parent", str(os.getpid())],
+        )
+
+    def start(self) -> None:
+        self.process = self._spawn()
+        self._watcher = threading.Thread(target=self._watch, name="tribune-triage-watch",
+                                         daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        failures = 0
+        while True:
+            started = time.monotonic()
+            code = self.process.wait()
+            if self.stopping.is_set():
+                return
+            if time.monotonic() - started >= RESTART_STABLE_SECONDS:
+                failures = 0
+            delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
+            failures += 1
+            self.say(f"The triage worker exited ({code}); starting it again in {delay:g}s.")
+            if self.stopping.wait(delay):
+                return
+            with self._lock:
+                if self.stopping.is_set():
+                    return
+                self.process = self._spawn()
+
+    def stop_on_signals(self) -> None:
+        """From the next SIGINT or SIGTERM on, do not start the worker again (a
+        Ctrl+C reaches it too). Call in the main thread, after granian has set
+        its handlers, which are still called."""
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(signum)
+
+            def handler(number, frame, previous=previous):
+                self.stopping.set()
+                if callable(previous):
+                    previous(number, frame)
+
+            signal.signal(signum, handler)
+
+    def stop(self) -> None:
+        """SIGTERM (it finishes the comment in hand), wait, then kill."""
+        self.stopping.set()
+        with self._lock:
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(TRIAGE_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _unapplied_migrations() -> int:
     connection = connections[DEFAULT_DB_ALIAS]
     executor = MigrationExecutor(connection)
@@ -102,9 +196,17 @@ class Command(BaseCommand):
                                  "status and duration, nothing about the client. Off by "
                                  "default: it costs about 45%% of a cached read's "
                                  "throughput (docs/benchmarks.md).")
+        parser.add_argument("--no-triage-worker", action="store_true",
+                            help="Start no `tribune triage worker` process: each web "
+                                 "worker triages in a thread of its own, unless "
+                                 "TRIBUNE_TRIAGE_MODE says otherwise.")
+
+    def _say(self, text: str) -> None:
+        self.stderr.write(text)
+        self.stderr.flush()
 
     def handle(self, *args, host: str, port: int, workers: int, threads: int = THREADS,
-               access_log: bool = False, **options):
+               access_log: bool = False, no_triage_worker: bool = False, **options):
         host = host.strip().strip("[]")
         if not host:
             raise CommandError("--host must name an address, e.g. 127.0.0.1.")
@@ -156,16 +258,34 @@ class Command(BaseCommand):
             workers_kill_timeout=GRACEFUL_TIMEOUT,
         )
 
+        # An operator who chose a triage mode keeps it, and runs any worker.
+        chosen = getattr(settings, "TRIBUNE_TRIAGE_MODE", None) or os.environ.get(
+            "TRIBUNE_TRIAGE_MODE")
+        triage = None
+        if not chosen and not no_triage_worker:
+            # The web workers are forked from this process and read it from there.
+            os.environ["TRIBUNE_TRIAGE_MODE"] = "worker"
+            triage = TriageWorker(say=self._say)
+
         @server.on_startup
         def announce() -> None:
             # Called once the listening socket is bound, before the workers start:
             # connections made from now on wait in its backlog.
+            if triage is not None:
+                triage.stop_on_signals()
             stdout.write(f"Tribune is serving on {address} ({workers} workers). "
                          "Stop with Ctrl+C.")
             stdout.flush()
 
         sys.stdout.flush()
         sys.stderr.flush()
-        # SIGTERM or SIGINT: granian stops accepting, lets each worker finish the
-        # requests it holds (up to GRACEFUL_TIMEOUT seconds), then exits 0.
-        server.serve(target_loader=_load_application)
+        if triage is not None:
+            triage.start()
+        try:
+            # SIGTERM or SIGINT: granian stops accepting, lets each worker finish the
+            # requests it holds (up to GRACEFUL_TIMEOUT seconds), then exits 0.
+            server.serve(target_loader=_load_application)
+        finally:
+            if triage is not None:
+                # After the web workers: it may still triage what they took in last.
+                triage.stop()

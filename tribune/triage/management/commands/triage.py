@@ -6,10 +6,13 @@
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
     tribune triage backfill [--days N] [--limit N]
+    tribune triage worker [--poll SECONDS] [--batch N]
 """
 
 from __future__ import annotations
 
+import argparse
+import signal
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,6 +29,7 @@ from tribune.triage.services import (
     term_remove,
     triage_missing,
 )
+from tribune.triage.worker import BATCH, POLL_SECONDS, Worker, lower_priority
 
 
 class Command(BaseCommand):
@@ -59,6 +63,17 @@ class Command(BaseCommand):
         backfill.add_argument("--days", type=int, default=7,
                               help="how far back to look (default 7)")
         backfill.add_argument("--limit", type=int, default=None, help="at most this many")
+        worker = sub.add_parser(
+            "worker", help="Triage new comments as they come, in this process, until "
+                           "SIGTERM or Ctrl+C (the web processes run with "
+                           "TRIBUNE_TRIAGE_MODE=worker; `tribune serve` starts one).")
+        worker.add_argument("--poll", type=float, default=POLL_SECONDS,
+                            help=f"seconds between looks for new comments "
+                                 f"(default {POLL_SECONDS})")
+        worker.add_argument("--batch", type=int, default=BATCH,
+                            help=f"comments taken per look (default {BATCH})")
+        # `tribune serve` passes its process id: the worker stops if it is gone.
+        worker.add_argument("--parent", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         try:
@@ -131,3 +146,14 @@ class Command(BaseCommand):
             raise CommandError("--days and --limit must be 1 or more.")
         done = triage_missing(days=options["days"], limit=options["limit"])
         self.stdout.write(f"triaged {done} comment(s)")
+
+    def _worker(self, options):
+        if not 0 < options["poll"] <= 60 or options["batch"] < 1:
+            raise CommandError("--poll must be between 0 and 60 seconds, --batch 1 or more.")
+        worker = Worker(poll_seconds=options["poll"], batch=options["batch"],
+                        parent_pid=options["parent"])
+        # Finish the comment in hand, then leave (exit status 0).
+        signal.signal(signal.SIGTERM, worker.stop)
+        signal.signal(signal.SIGINT, worker.stop)
+        lower_priority()
+        worker.run()
