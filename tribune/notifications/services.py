@@ -120,7 +120,7 @@ def queue_check(*, comment: Comment) -> bool:
     # Most desks have no alert: whether this one has is kept in the process
     # until an alert changes (stamp CONFIG), so a submission does not ask.
     if not store().remembered(CONFIG, ("queue_alert", desk_id),
-                              QueueAlert.objects.filter(desk_id=desk_id).exists):
+                              lambda: QueueAlert.objects.filter(desk_id=desk_id).exists()):
         return False
     alert = QueueAlert.objects.filter(desk_id=desk_id).first()
     if alert is None:

@@ -9,7 +9,9 @@ the language and direction every render states).
 
 They also bump the stamps under which processes keep configuration that every
 submission needs (:meth:`tribune.publishing.store.FileStore.remembered`):
-``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans do.
+``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans do,
+``THREADS`` when a thread is created, saved again or deleted (its settings, its
+title; code that updates threads with ``QuerySet.update`` bumps it itself).
 """
 
 from __future__ import annotations
@@ -23,18 +25,22 @@ from tribune.threads.models import Thread
 from tribune.webhooks.models import Webhook
 
 from . import services
-from .store import BANS, CONFIG
+from .store import BANS, CONFIG, THREADS
 
 STAMPED = {Webhook: CONFIG, QueueAlert: CONFIG, Ban: BANS, BanNetwork: BANS}
 
 
 def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **kwargs) -> None:
-    if created and not raw:
+    if raw:
+        return
+    if created:
         services.thread_created(thread=instance)
+    services.stamp_invalidate(THREADS)
 
 
 def _thread_deleted(sender, instance: Thread, **kwargs) -> None:
     services.renders_invalidate()
+    services.stamp_invalidate(THREADS)
 
 
 def _site_changed(sender, instance, raw: bool = False, **kwargs) -> None:

@@ -22,6 +22,16 @@ process on the host, with a small in-memory copy in each process:
 * A miss (no file, a file of another epoch, a damaged file) is never an error: the
   caller reads the ``ThreadRender`` row and puts it back here.
 
+``EPOCH`` is one of several *stamp* files (:meth:`FileStore.stamp`), each a random
+value replaced whenever what it stands for changes: ``CONFIG`` (webhooks, queue
+alerts), ``BANS`` and ``THREADS``. :meth:`FileStore.remembered` keeps an answer in
+the process for as long as its stamps are unchanged, so a submission reads its
+site, thread, the bans in force and the site's webhooks from memory (one
+``stat`` per stamp) and a change committed by any process is obeyed from the
+next request on. The bumps come after commit, from the models' save and delete
+signals (:mod:`tribune.publishing.signals`) and from the few ``QuerySet.update``
+calls on threads.
+
 Answers about URLs that have no thread (an article nobody has commented on, a URL
 outside every site) are remembered in memory only, never as files, so that
 requests for made-up URLs cannot fill the disk; they are still checked against
@@ -48,15 +58,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from django.conf import settings
+from django.db import connection
 
 # In-memory copies per process: beyond this many bytes of bodies, start afresh
 # (the files remain; the next reads re-fill memory from them).
 MEMORY_BYTES = 64 * 1024 * 1024
 ABSENT_MAX = 50_000
 REMEMBERED_MAX = 10_000
-# Stamp files (see FileStore.stamp): renders and sites; webhooks and queue
-# alerts; bans.
-EPOCH, CONFIG, BANS = "EPOCH", "CONFIG", "BANS"
+# Stamp files (see FileStore.stamp): renders, sites and desks; webhooks and
+# queue alerts; bans; threads.
+EPOCH, CONFIG, BANS, THREADS = "EPOCH", "CONFIG", "BANS", "THREADS"
 T = TypeVar("T")
 
 
@@ -98,7 +109,7 @@ class FileStore:
         self._memory_bytes = 0
         self._absent: dict[tuple[str, str], tuple[str, object]] = {}
         self._stamps: dict[str, tuple[tuple[int, int, int], str]] = {}
-        self._remembered: dict[tuple[str, Hashable], tuple[str, object]] = {}
+        self._remembered: dict[tuple[tuple[str, ...], Hashable], tuple[str, object]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -151,15 +162,19 @@ class FileStore:
         """Start a new epoch: every render and remembered answer is checked again."""
         return self.stamp_bump(EPOCH)
 
-    def remembered(self, stamp: str, key: Hashable, compute: Callable[[], T]) -> T:
-        """``compute()``, kept in this process for as long as stamp file ``stamp`` is
-        unchanged: configuration every request needs (a site, its webhooks, the bans
-        in force) without a query, and seen by every process as soon as a change
-        bumps the stamp. Without a store directory, ``compute()`` every time."""
-        if self.directory is None:
+    def remembered(self, stamp: str | tuple[str, ...], key: Hashable,
+                   compute: Callable[[], T]) -> T:
+        """``compute()``, kept in this process for as long as stamp file ``stamp``
+        (or each of several) is unchanged: configuration every request needs (a
+        site, its webhooks, the bans in force) without a query, and seen by every
+        process as soon as a change bumps the stamp. Without a store directory,
+        or inside a transaction (which may see its own uncommitted writes, and
+        bumps stamps only when it commits), ``compute()`` every time."""
+        if self.directory is None or connection.in_atomic_block:
             return compute()
-        value = self.stamp(stamp)
-        hit = self._remembered.get((stamp, key))
+        names = (stamp,) if isinstance(stamp, str) else stamp
+        value = "/".join(self.stamp(name) for name in names)
+        hit = self._remembered.get((names, key))
         if hit is not None and hit[0] == value:
             return hit[1]
         # Read under the stamp seen before computing: a change committed meanwhile
@@ -168,7 +183,7 @@ class FileStore:
         with self._lock:
             if len(self._remembered) >= REMEMBERED_MAX:
                 self._remembered.clear()
-            self._remembered[(stamp, key)] = (value, answer)
+            self._remembered[(names, key)] = (value, answer)
         return answer
 
     # --- Reads ------------------------------------------------------------------

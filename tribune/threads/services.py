@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
+from tribune.publishing.services import stamp_invalidate
+from tribune.publishing.store import THREADS
 from tribune.sites.models import Desk, Site
 from tribune.sites.services import site_for_origin
 from tribune.sites.urls import normalise_url, origin_of
@@ -39,11 +42,26 @@ def article_resolve(*, url: object) -> ArticleRef:
     """
     normalised = normalise_url(url)
     site = site_for_origin(origin_of(normalised))
-    thread = Thread.objects.select_related("desk", "site").filter(url=normalised).first()
+    thread = _thread_of(normalised)
     if thread is not None and thread.is_open and thread.closes_at is not None \
             and thread.closes_at <= timezone.now():
         thread = _close_expired(thread)
     return ArticleRef(url=normalised, site=site, thread=thread)
+
+
+def _thread_lookup(url: str) -> Thread | None:
+    return Thread.objects.select_related("desk", "site").filter(url=url).first()
+
+
+def _thread_of(url: str) -> Thread | None:
+    """The thread of a normalised URL, or None. Every submission asks: the answer
+    is kept in the process until any thread is created, saved again or deleted,
+    or a desk or site changes (stamps THREADS and EPOCH of the render store); the
+    caller gets its own copy."""
+    from tribune.publishing.store import EPOCH, THREADS, store
+
+    thread = store().remembered((THREADS, EPOCH), ("thread", url), lambda: _thread_lookup(url))
+    return copy.copy(thread) if thread is not None else None
 
 
 def _close_expired(thread: Thread) -> Thread:
@@ -55,6 +73,7 @@ def _close_expired(thread: Thread) -> Thread:
     with transaction.atomic():
         changed = Thread.objects.filter(pk=thread.pk, is_open=True).update(is_open=False)
         thread.is_open = False
+        stamp_invalidate(THREADS)
         if changed:
             thread_publish(thread=thread)
     return thread
@@ -105,6 +124,7 @@ def thread_title_fill(*, thread: Thread, title: object) -> bool:
     if not Thread.objects.filter(pk=thread.pk, title="").update(title=clean):
         return False
     thread.title = clean
+    stamp_invalidate(THREADS)
     thread_publish(thread=thread)
     return True
 

@@ -1,13 +1,16 @@
-"""Configuration that every submission needs (the site of an origin, the bans in
-force, a site's webhooks) is kept in each server process without a query, and a
-change made anywhere — here by the ``tribune`` command, another process — is
-obeyed by every worker from the next request on (stamps of the render store)."""
+"""Configuration that every submission needs (the site of an origin, the thread
+of an article, the bans in force, a site's webhooks) is kept in each server
+process without a query, and a change made anywhere — here by the ``tribune``
+command, another process — is obeyed by every worker from the next request on
+(stamps of the render store)."""
 
 from __future__ import annotations
 
 import json
 import urllib.error
 import urllib.request
+
+import pytest
 
 from conftest import TribuneCLI
 
@@ -58,13 +61,20 @@ from tribune.moderation.bans import ban_lift
 ban_lift(actor=get_user_model().objects.get(username="stamp-admin"), ban_id={ban})
 print("lifted")
 """
+CLOSE = """
+from tribune.threads.models import Thread
+from tribune.threads.services import thread_settings_update
+thread = Thread.objects.get(url="{url}")
+thread_settings_update(thread_id=thread.pk, is_open={is_open}, moderation="pre", closes_at=None)
+print("done")
+"""
 DELIVERIES = """
 from tribune.webhooks.models import Delivery
 print(Delivery.objects.filter(event="comment.submitted").count())
 """
 
 
-def test_bans_sites_and_webhooks_reach_every_worker_at_once(tribune_cli):
+def test_bans_threads_sites_and_webhooks_reach_every_worker_at_once(tribune_cli):
     env = {**tribune_cli.env, "TRIBUNE_RATE_SUBMIT_NETWORK": "",
            "TRIBUNE_RATE_SUBMIT_COMMENTER": "", "TRIBUNE_TRIAGE_MODE": "off"}
     cli = TribuneCLI(tribune_cli.workdir, env)
@@ -86,6 +96,11 @@ def test_bans_sites_and_webhooks_reach_every_worker_at_once(tribune_cli):
         _shell(cli, LIFT.format(ban=ban))
         assert _statuses(server, url=article, commenter=commenter) == {(202, "")}
 
+        _shell(cli, CLOSE.format(url=article, is_open=False))
+        assert _statuses(server, url=article, commenter=commenter) == {(403, "thread_closed")}
+        _shell(cli, CLOSE.format(url=article, is_open=True))
+        assert _statuses(server, url=article, commenter=commenter) == {(202, "")}
+
         cli.run("site", "add", LATE_ORIGIN, "--name", "Late")
         assert _statuses(server, url=f"{LATE_ORIGIN}/a") == {(202, "")}
 
@@ -94,3 +109,29 @@ def test_bans_sites_and_webhooks_reach_every_worker_at_once(tribune_cli):
                 "--event", "comment.submitted")
         assert _statuses(server, url=article, commenter=commenter) == {(202, "")}
         assert int(_shell(cli, DELIVERIES)) == before + ROUNDS
+
+
+def test_a_transaction_sees_its_own_changes_and_a_rollback_leaves_nothing_kept(
+        transactional_db):
+    from django.db import transaction
+
+    from tribune.core.errors import NotFound
+    from tribune.sites.services import desk_create, site_create, site_for_origin
+
+    origin = "https://rolled-back.example.org"
+    desk = desk_create(code="rb", name="Rolled back", language="en", direction="ltr")
+    with pytest.raises(NotFound):
+        site_for_origin(origin)  # "not a registered site", now kept in the process
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        site = site_create(origins=[origin], name="Rolled back", desk=desk)
+        assert site_for_origin(origin).pk == site.pk  # its own uncommitted write
+        raise RolledBack
+    with pytest.raises(NotFound):
+        site_for_origin(origin)  # what the transaction saw was not kept
+
+    site = site_create(origins=[origin], name="Committed", desk=desk)
+    assert site_for_origin(origin).pk == site.pk
