@@ -11,9 +11,7 @@ from __future__ import annotations
 import html
 import math
 import re
-import threading
 import unicodedata
-import warnings
 import zlib
 from collections.abc import Sequence
 
@@ -124,66 +122,3 @@ def features(
                word_bigrams=word_bigrams),
         idf,
     )
-
-
-# Korean morphemes. Kiwi (kiwipiepy, with the model that kiwipiepy_model ships
-# inside its wheel) splits a Korean comment into morphemes: stems, particles and
-# endings, each with its part of speech and an id in Kiwi's dictionary. The
-# Korean model adds them to the character n-grams, with the semantic class of
-# each morpheme (clusters of the embeddings of Kiwi's CoNg language model) and a
-# score per morpheme (see ``classifier.MorphemeTable``). Kiwi takes about 1 s and
-# 300 MB to load, so it is loaded on the first Korean comment, once per process.
-
-# Only the first characters are analysed: Kiwi's time grows with the text
-# (0.2 ms for a typical comment, 0.9 ms at 200 characters, 4.6 ms at 1,000), and
-# every training comment is shorter than this.
-MORPHEME_CHARS = 200
-KIWI_CUTOFF = 5.0
-
-_kiwi = None
-_kiwi_lock = threading.Lock()
-
-
-def kiwi():
-    """The process's Kiwi analyser, loaded on first use (thread-safe)."""
-    global _kiwi
-    if _kiwi is None:
-        with _kiwi_lock:
-            if _kiwi is None:
-                from kiwipiepy import Kiwi
-
-                with warnings.catch_warnings():
-                    # num_workers=0 is "analyse in the calling thread"; Kiwi warns
-                    # that this meaning changed in 0.21, which is the meaning we want.
-                    warnings.simplefilter("ignore", DeprecationWarning)
-                    analyser = Kiwi(num_workers=0, model_type="cong")
-                    # A narrower search than Kiwi's default (8): a fifth less
-                    # time per comment, the same analysis for 96% of the Korean
-                    # comments. (The setter is deprecated, not gone, in 0.24.)
-                    analyser.cutoff_threshold = KIWI_CUTOFF
-                _kiwi = analyser
-    return _kiwi
-
-
-def morphemes(cleaned: str) -> list[tuple[str, str, int]]:
-    """``(form, tag, id)`` of each morpheme in the first :data:`MORPHEME_CHARS`
-    characters of ``cleaned`` (text already passed through :func:`clean`)."""
-    return [(t.form, t.tag, t.id) for t in kiwi().tokenize(cleaned[:MORPHEME_CHARS])]
-
-
-def add_morpheme_counts(
-    found: dict[int, float], morphs: list[tuple[str, str, int]], *, hasher: Hasher,
-    clusters: Sequence[tuple[int, Sequence[int]]] = (),
-) -> None:
-    """Add to ``found`` one count per morpheme (its form and the first two letters
-    of its tag, so that e.g. VV and VV-R are one) and, for each ``(size, of_id)``
-    in ``clusters``, one count for the morpheme's class among ``size`` classes
-    (``of_id[id]``; morphemes outside the table have none)."""
-    get = found.get
-    for form, tag, ident in morphs:
-        key = hasher(f"m {form}/{tag[:2]}")
-        found[key] = get(key, 0.0) + 1.0
-        for size, of_id in clusters:
-            if ident < len(of_id):
-                key = hasher(f"k{size} {of_id[ident]}")
-                found[key] = get(key, 0.0) + 1.0
