@@ -290,3 +290,35 @@ def test_worker_polls_above_its_highest_id_less_a_lookback_and_skips_failures(
     newer = [make_comment(body=f"Reply {n} about the night buses.") for n in range(2)]
     assert worker.poll_ids() == [n.pk for n in newer]
     assert worker.triaged == 2
+
+
+def test_the_workers_sqlite_commits_do_not_wait_for_the_disk(tmp_path, django_db_blocker):
+    # Triage rows are derived data (a lost one is triaged again by the next
+    # sweep); readers' comments keep synchronous=FULL in the web processes.
+    from django.db.backends.signals import connection_created
+
+    from tribune.core.sqlite.base import DatabaseWrapper
+    from tribune.triage.worker import _triage_connection
+
+    def synchronous(connection) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            return cursor.fetchone()[0]
+
+    settings = {
+        "ENGINE": "tribune.core.sqlite", "NAME": str(tmp_path / "w.sqlite3"), "USER": "",
+        "PASSWORD": "", "HOST": "", "PORT": "", "ATOMIC_REQUESTS": False, "AUTOCOMMIT": True,
+        "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False, "TIME_ZONE": None, "TEST": {},
+        "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"},
+    }
+    with django_db_blocker.unblock():
+        web = DatabaseWrapper(dict(settings), alias="web-test")
+        assert synchronous(web) == 2  # FULL
+        connection_created.connect(_triage_connection, dispatch_uid="worker-sync-test")
+        try:
+            worker = DatabaseWrapper(dict(settings), alias="worker-test")
+            assert synchronous(worker) == 1  # NORMAL
+        finally:
+            connection_created.disconnect(dispatch_uid="worker-sync-test")
+            web.close()
+            worker.close()
