@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "tribune.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tribune.security.middleware.SecurityHeadersMiddleware",
+    "tribune.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "tribune.urls"
@@ -128,7 +129,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the
         # busy timeout instead of failing with "database is locked".
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long a writer waits for its turn before the request is answered 503.
+        "timeout": float(os.environ.get("TRIBUNE_SQLITE_TIMEOUT", "20")),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
