@@ -154,8 +154,10 @@ def _bans_in_force(where: Q | None = None) -> list[_BanInForce]:
         bans = bans.filter(where).distinct()
     rows = list(bans.values_list("pk", "commenter__token_hash", "desk_id", "until"))
     networks: dict[int, list[tuple[str, dt.datetime]]] = {}
+    # A subquery, not a list of ids: however many bans are in force, no limit on
+    # query parameters is reached.
     for ban_id, network_hash, until in BanNetwork.objects.filter(
-            ban_id__in=[row[0] for row in rows], until__gt=now).values_list(
+            ban_id__in=bans.values("pk"), until__gt=now).values_list(
             "ban_id", "network_hash", "until"):
         networks.setdefault(ban_id, []).append((network_hash, until))
     return [_BanInForce(token_hash=h, desk_id=desk_id, until=until,
