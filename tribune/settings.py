@@ -289,5 +289,8 @@ EMAIL_BACKEND = os.environ.get("TRIBUNE_EMAIL_BACKEND") or (
 )
 # Outbox senders (webhooks, e-mail): "thread" after each commit, "worker" for
 # `tribune webhook deliver` only, "inline" for tests.
+# Plain submissions to a SQLite file are committed in batches by one writer
+# thread per process (tribune.comments.batches); 0 commits each on its own.
+TRIBUNE_BATCH_SUBMISSIONS = os.environ.get("TRIBUNE_BATCH_SUBMISSIONS", "1") == "1"
 TRIBUNE_OUTBOX_MODE = os.environ.get("TRIBUNE_OUTBOX_MODE", "thread")
 TRIBUNE_NOTICE_EMAIL_DAYS = 30

@@ -71,6 +71,12 @@ def commenter_get_or_create(token: str, *, new: bool = False) -> Commenter:
     return commenter
 
 
+def commenter_id_of(token: str) -> int | None:
+    """The id of the commenter of ``token``, or None if there is none yet."""
+    return Commenter.objects.filter(token_hash=token_hash(token)).values_list(
+        "pk", flat=True).first()
+
+
 def commenter_cookie_set(response: HttpResponse, token: str) -> None:
     response.set_signed_cookie(
         settings.TRIBUNE_COMMENTER_COOKIE,

@@ -18,7 +18,8 @@ from tribune.threads.services import (
     title_clean,
 )
 
-from .commenters import commenter_get_or_create
+from .batches import batching_possible, comment_store
+from .commenters import commenter_get_or_create, commenter_id_of, token_hash
 from .models import Comment, Status
 
 
@@ -77,6 +78,19 @@ def comment_submit(
                 code="unknown_parent",
             )
 
+    if _plain(ref, title):
+        # Most submissions: written in the next batch (tribune.comments.batches).
+        thread = ref.thread
+        comment = Comment(
+            thread=thread, parent_id=parent_id, author=clean_name, body=clean_text,
+            language=thread.desk.language, network_hash=network_hash,
+            submitted_at=timezone.now(),
+            commenter_id=None if commenter_is_new else commenter_id_of(commenter_token),
+        )
+        comment_store(comment=comment, token_hash=token_hash(commenter_token))
+        _submitted(comment)  # committed: triage and events as after any commit
+        return comment
+
     with transaction.atomic():
         if ref.thread is None:
             thread = thread_get_or_create(url=ref.url, title=title, desk=chosen_desk)
@@ -94,15 +108,42 @@ def comment_submit(
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        from tribune.triage.services import comment_triage  # signals, priority, campaigns
-
-        comment_triage(comment=comment)
-        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
-
-        comment_event(event="submitted", comment=comment)
+        _submitted(comment)
         if thread.moderation == ModerationMode.POST:
             from tribune.moderation.services import comment_decide
 
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
                                      note="post-moderation: published on arrival")
     return comment
+
+
+def _submitted(comment: Comment) -> None:
+    """Triage (signals, priority, campaigns) and the ``submitted`` event
+    (webhooks, e-mail), each arranged for after the commit."""
+    from tribune.notifications.events import comment_event
+    from tribune.triage.services import comment_triage
+
+    comment_triage(comment=comment)
+    comment_event(event="submitted", comment=comment)
+
+
+def _plain(ref, title: object) -> bool:
+    """Whether a submission needs nothing but its own rows (and perhaps its
+    commenter's) in its transaction, so that it can be written in a batch:
+    an existing pre-moderated thread with its title, no triage inside the
+    transaction, no webhook for submissions and no queue alert (their rows
+    commit with the comment)."""
+    from tribune.notifications.services import queue_alert_exists
+    from tribune.triage.background import triage_mode
+    from tribune.webhooks.services import webhooks_subscribed
+
+    thread = ref.thread
+    return (
+        thread is not None
+        and thread.moderation == ModerationMode.PRE
+        and (title in (None, "") or bool(thread.title))
+        and triage_mode() != "inline"
+        and batching_possible()
+        and not webhooks_subscribed(site_id=thread.site_id, event="comment.submitted")
+        and not queue_alert_exists(desk_id=thread.desk_id)
+    )

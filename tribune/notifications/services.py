@@ -111,16 +111,21 @@ def queue_alert_remove(*, desk: Desk) -> None:
         raise NotFound(_("Desk %(code)s has no queue alert.") % {"code": desk.code})
 
 
+def queue_alert_exists(*, desk_id: int) -> bool:
+    """Whether the desk has a queue alert. Most desks have none: the answer is
+    kept in the process until an alert changes (stamp CONFIG), so a submission
+    does not ask."""
+    from tribune.publishing.store import CONFIG, store
+
+    return store().remembered(CONFIG, ("queue_alert", desk_id),
+                              lambda: QueueAlert.objects.filter(desk_id=desk_id).exists())
+
+
 def queue_check(*, comment: Comment) -> bool:
     """After a submission: if the desk's queue is past its alert threshold and
     no alert went out within the interval, queue one. True if queued."""
-    from tribune.publishing.store import CONFIG, store
-
     desk_id = comment.thread.desk_id
-    # Most desks have no alert: whether this one has is kept in the process
-    # until an alert changes (stamp CONFIG), so a submission does not ask.
-    if not store().remembered(CONFIG, ("queue_alert", desk_id),
-                              lambda: QueueAlert.objects.filter(desk_id=desk_id).exists()):
+    if not queue_alert_exists(desk_id=desk_id):
         return False
     alert = QueueAlert.objects.filter(desk_id=desk_id).first()
     if alert is None:
