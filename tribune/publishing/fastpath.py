@@ -37,6 +37,9 @@ from .store import Render, store
 COMMENTS_PATH = "/api/v1/comments"
 COUNTS_PATH = "/api/v1/counts"
 COUNTS_MAX_URLS = 100
+# Distinct query strings whose parse is kept (then forgotten all at once).
+QUERIES_MAX = 10_000
+_UNPARSED = object()
 # Set by Django's answer or by the fast path itself, per request.
 _OWN_HEADERS = {"date", "server", "content-length", "etag", "content-language",
                 "content-type"}
@@ -59,6 +62,7 @@ class PublishedFastPath:
         self.app = app
         self._headers: dict[str, list[tuple[str, str]]] = {}
         self._hosts: dict[str, bool] = {}
+        self._queries: dict[str, tuple[str, ...] | None] = {}
 
     # --- Django's answer, as a template ---------------------------------------------
 
@@ -105,14 +109,9 @@ class PublishedFastPath:
         if (template is None or method != "GET" or not _anonymous(environ)
                 or not self._host_allowed(environ)):
             return self._through(environ, start_response, path)
-        try:
-            params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True,
-                               max_num_fields=COUNTS_MAX_URLS + 1)
-        except ValueError:
+        urls = self._urls(environ.get("QUERY_STRING", ""))
+        if urls is None:
             return self._through(environ, start_response, path)
-        if not params or any(key != "url" for key, _value in params):
-            return self._through(environ, start_response, path)
-        urls = [value for _key, value in params]
         if path == COMMENTS_PATH:
             answer = self._comments(urls)
         else:
@@ -132,7 +131,26 @@ class PublishedFastPath:
         start_response("200 OK", headers)
         return [body]
 
-    def _comments(self, urls: list[str]) -> tuple[bytes, str, str] | None:
+    def _urls(self, query: str) -> tuple[str, ...] | None:
+        """The ``url`` parameters of a query made of nothing else, or None.
+        Parsed once per distinct query (widgets on a page repeat theirs)."""
+        urls = self._queries.get(query, _UNPARSED)
+        if urls is not _UNPARSED:
+            return urls
+        try:
+            params = parse_qsl(query, keep_blank_values=True,
+                               max_num_fields=COUNTS_MAX_URLS + 1)
+        except ValueError:
+            params = []
+        urls = None
+        if params and all(key == "url" for key, _value in params):
+            urls = tuple(value for _key, value in params)
+        if len(self._queries) >= QUERIES_MAX:
+            self._queries.clear()
+        self._queries[query] = urls
+        return urls
+
+    def _comments(self, urls: tuple[str, ...]) -> tuple[bytes, str, str] | None:
         if len(urls) != 1:
             return None
         try:
@@ -144,10 +162,13 @@ class PublishedFastPath:
             return None
         return found.body, found.etag, found.language
 
-    def _counts(self, urls: list[str]) -> tuple[bytes, str, str] | None:
+    def _counts(self, urls: tuple[str, ...]) -> tuple[bytes, str, str] | None:
         if len(urls) > COUNTS_MAX_URLS:
             return None
         renders = store()
+        if not renders.enabled:
+            return None
+        epoch = renders.epoch()  # once for the request, not once per URL
         counts: dict[str, int] = {}
         for url in urls:
             try:
@@ -155,7 +176,7 @@ class PublishedFastPath:
             except InvalidInput:
                 counts[url] = 0
                 continue
-            found = renders.lookup(normalised, kind="count")
+            found = renders.lookup(normalised, kind="count", epoch=epoch)
             if isinstance(found, Render):
                 counts[url] = found.count
             elif found is _ZERO:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -148,7 +149,7 @@ def test_an_older_render_never_replaces_a_newer_one(thread, moderator, reader):
 def test_a_damaged_render_file_is_read_again_from_the_database(thread, reader):
     comments_of(reader)
     renders = store()
-    path = renders._path(URL)
+    path = Path(renders._path(URL))
     path.write_bytes(b"garbage")
     renders.forget_memory()
     assert bodies(comments_of(reader)) == ["First, published.", "Second, published."]
@@ -241,3 +242,15 @@ def test_a_decision_in_one_process_is_seen_by_the_next_read_in_another(
     comment_decide(comment_id=Comment.objects.get(body="First, published.").pk,
                    moderator=moderator, action="reject", clause=3)
     assert other_process()["bodies"] == ["Second, published.", "Still pending."]
+
+
+def test_query_strings_are_parsed_once_and_the_memory_of_them_stays_bounded():
+    from tribune.publishing import fastpath
+
+    path = PublishedFastPath(django_application)
+    assert path._urls("url=a&url=b") == ("a", "b")
+    assert path._urls("url=a&other=1") is None  # not only urls: Django answers
+    for number in range(fastpath.QUERIES_MAX + 10):  # made-up queries, one each
+        path._urls(f"url=https%3A%2F%2Fx.example%2F{number}")
+    assert len(path._queries) <= fastpath.QUERIES_MAX
+    assert path._urls("url=a&url=b") == ("a", "b")
