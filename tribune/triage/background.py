@@ -60,9 +60,14 @@ _stopping = False
 _swept = False
 
 
+def triage_mode_chosen() -> str | None:
+    """The mode the operator set (setting, else environment variable), or None."""
+    return getattr(settings, "TRIBUNE_TRIAGE_MODE", None) or os.environ.get(
+        "TRIBUNE_TRIAGE_MODE") or None
+
+
 def triage_mode() -> str:
-    mode = getattr(settings, "TRIBUNE_TRIAGE_MODE", None) or os.environ.get(
-        "TRIBUNE_TRIAGE_MODE", "thread")
+    mode = triage_mode_chosen() or "thread"
     return mode if mode in MODES else "thread"
 
 

@@ -30,7 +30,6 @@ import sys
 import threading
 import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -259,10 +258,10 @@ class Command(BaseCommand):
         )
 
         # An operator who chose a triage mode keeps it, and runs any worker.
-        chosen = getattr(settings, "TRIBUNE_TRIAGE_MODE", None) or os.environ.get(
-            "TRIBUNE_TRIAGE_MODE")
+        from tribune.triage.background import triage_mode_chosen
+
         triage = None
-        if not chosen and not no_triage_worker:
+        if not triage_mode_chosen() and not no_triage_worker:
             # The web workers are forked from this process and read it from there.
             os.environ["TRIBUNE_TRIAGE_MODE"] = "worker"
             triage = TriageWorker(say=self._say)
