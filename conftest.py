@@ -212,6 +212,17 @@ class RunningServer:
     def output(self) -> str:
         return self.stdout_path.read_text() + self.stderr_path.read_text()
 
+    def children(self, command: bytes) -> list[int]:
+        """Ids of the server's child processes whose command line holds
+        ``command`` (arguments joined by NUL bytes, e.g. ``b"triage\\0worker"``)."""
+        pids = []
+        for children in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            for pid in children.read_text().split():
+                with contextlib.suppress(OSError):
+                    if command in Path(f"/proc/{pid}/cmdline").read_bytes():
+                        pids.append(int(pid))
+        return pids
+
     def wait_until_healthy(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -103,15 +103,22 @@ class _Writer:
                 except queue.Empty:
                     break
             try:
-                _commit(batch)
-            except Exception as error:  # not even one by one: the database is away
-                for job in batch:
-                    job.forget()
-                    job.error = job.error or error
-                connections[DEFAULT_DB_ALIAS].close()
+                commit_jobs(batch)
             finally:
                 for job in batch:
                     job.done.set()
+
+
+def commit_jobs(batch: list[_Job]) -> None:
+    """Write ``batch`` (:func:`_commit`); should the database itself fail, every
+    job carries that error and the connection is closed, to be opened afresh."""
+    try:
+        _commit(batch)
+    except Exception as error:  # not even one by one: the database is away
+        for job in batch:
+            job.forget()
+            job.error = job.error or error
+        connections[DEFAULT_DB_ALIAS].close()
 
 
 def _commit(batch: list[_Job]) -> None:
@@ -159,10 +166,15 @@ def comment_store(*, comment: Comment, token_hash: str) -> Comment:
     None, from ``token_hash``) in the next batch; returns once it is committed,
     with its id. Raises what its insert raised; nothing of it is then stored.
     Call only when :func:`batching_possible`."""
+    from .writer import send_to_writer
+
+    job = _Job(comment, token_hash)
+    if send_to_writer(job):  # the host's writer process, when it runs
+        return comment
     global _writer
     with _writer_lock:
         if _writer is None or _writer.pid != os.getpid():  # first use, or after a fork
             _writer = _Writer()
         writer = _writer
-    writer.store(_Job(comment, token_hash))
+    writer.store(job)
     return comment

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 import time
 from datetime import timedelta
 
@@ -36,6 +35,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from tribune.comments.models import Comment
+from tribune.core.companion import CompanionLoop
 
 from . import services
 from .background import SWEEP_DAYS, SWEEP_MAX
@@ -54,7 +54,7 @@ IDLE_POLL_SECONDS = 1.0
 ERROR_WAIT_SECONDS = (1.0, 2.0, 5.0, 10.0)
 
 
-class Worker:
+class Worker(CompanionLoop):
     """The worker's loop; :meth:`stop` (from a signal handler or another thread)
     ends it after the comment in hand."""
 
@@ -63,20 +63,10 @@ class Worker:
         self.poll_seconds = poll_seconds
         self.batch = batch
         self.lookback = lookback
-        # Started by `tribune serve`: stop when it is gone (killed outright).
-        self.parent_pid = parent_pid
+        super().__init__(parent_pid=parent_pid)
         self.failed: set[int] = set()
         self.high: int | None = None  # the highest comment id seen
         self.triaged = 0
-        self._stop = threading.Event()
-
-    def stop(self, *_args: object) -> None:
-        self._stop.set()
-
-    def stopping(self) -> bool:
-        if self.parent_pid is not None and os.getppid() != self.parent_pid:
-            self._stop.set()
-        return self._stop.is_set()
 
     def run(self) -> None:
         log.info("triage worker started (pid %s)", os.getpid())

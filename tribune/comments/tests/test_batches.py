@@ -49,9 +49,10 @@ print(json.dumps([list(row) for row in rows]))
 """
 
 
-def test_a_flood_through_the_server_stores_every_comment_under_its_answered_id(tmp_path):
-    # SQLite in a working directory of its own, whatever DATABASE_URL says:
-    # batches are SQLite's (PostgreSQL has no single writer to spare).
+def sqlite_cli(tmp_path) -> TribuneCLI:
+    """``tribune`` on SQLite in a working directory of its own, whatever
+    DATABASE_URL says (batches are SQLite's: PostgreSQL has no single writer to
+    spare), with a site at ORIGIN, no submission limits and no triage."""
     env = {key: value for key, value in os.environ.items()
            if key not in {"DJANGO_SETTINGS_MODULE", "TRIBUNE_VAR_DIR", "DATABASE_URL"}}
     env.update({"TRIBUNE_RATE_SUBMIT_NETWORK": "", "TRIBUNE_RATE_SUBMIT_COMMENTER": "",
@@ -59,6 +60,11 @@ def test_a_flood_through_the_server_stores_every_comment_under_its_answered_id(t
     cli = TribuneCLI(tmp_path, env)
     cli.run("migrate", "--verbosity", "0")
     cli.run("site", "add", ORIGIN, "--name", "Batches")
+    return cli
+
+
+def test_a_flood_through_the_server_stores_every_comment_under_its_answered_id(tmp_path):
+    cli = sqlite_cli(tmp_path)
     answers: dict[str, tuple[int, dict, int]] = {}
     lock = threading.Lock()
 

@@ -126,14 +126,7 @@ print(json.dumps({{"triaged": CommentTriage.objects.filter(pk__in=ids).count(),
 
 
 def _triage_worker_pids(server) -> list[int]:
-    """The server's ``tribune triage worker`` children (Linux: /proc)."""
-    pids = []
-    for children in Path(f"/proc/{server.process.pid}/task").glob("*/children"):
-        for pid in children.read_text().split():
-            with contextlib.suppress(OSError):
-                if b"triage\0worker" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                    pids.append(int(pid))
-    return pids
+    return server.children(b"triage\0worker")
 
 
 def _submit_campaign(server, count: int, *, start: int = 0) -> list[int]:

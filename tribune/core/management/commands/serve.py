@@ -19,6 +19,10 @@ that a flood of submissions is taken in at full speed and scored right after.
 An operator who sets ``TRIBUNE_TRIAGE_MODE`` chooses for themselves (no worker
 is started); ``--no-triage-worker`` starts none and leaves triage to each web
 worker's thread (the default mode).
+
+On SQLite, it also starts ``tribune writer``, which commits the comments of
+every web worker in batches (:mod:`tribune.comments.writer`); restarted if it
+dies, stopped after the web workers.
 """
 
 from __future__ import annotations
@@ -40,12 +44,12 @@ THREADS = 4
 # Requests a worker takes in at once; the rest wait in the kernel's backlog.
 BACKPRESSURE = 64
 GRACEFUL_TIMEOUT = 20
-# A triage worker that dies is started again after these delays (the longest
+# A companion process that dies is started again after these delays (the longest
 # from then on), counted afresh once one has run for RESTART_STABLE_SECONDS.
 RESTART_DELAYS = (1.0, 2.0, 5.0, 15.0, 30.0)
 RESTART_STABLE_SECONDS = 60.0
-# It finishes the comment in hand within this on SIGTERM; after, it is killed.
-TRIAGE_STOP_SECONDS = 30.0
+# It finishes what it has in hand within this on SIGTERM; after, it is killed.
+COMPANION_STOP_SECONDS = 30.0
 
 
 def _log_config() -> dict:
@@ -97,27 +101,27 @@ def _load_application(_target: str):
     return _ProxyHeaders(application, peer_is_trusted_proxy)
 
 
-class TriageWorker:
-    """One ``tribune triage worker`` child process, started again if it dies."""
+class Companion:
+    """A child process beside the web workers (``tribune triage worker``,
+    ``tribune writer``), started again if it dies."""
 
-    def __init__(self, say):
-        self.say = say
+    def __init__(self, name: str, command: list[str], say):
+        self.name, self.command, self.say = name, command, say
         self.process: subprocess.Popen | None = None
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._watcher: threading.Thread | None = None
 
     def _spawn(self) -> subprocess.Popen:
-        # The same interpreter and settings; the worker stops by itself if this
-        # process is killed outright (it watches its parent).
+        # The same interpreter and settings; it stops by itself if this process
+        # is killed outright (it watches its parent).
         return subprocess.Popen(  # noqa: S603 - our own command
-            [sys.executable, "-m", "tribune.cli", "triage", "worker",
-             "--parent", str(os.getpid())],
+            [sys.executable, "-m", "tribune.cli", *self.command, "--parent", str(os.getpid())],
         )
 
     def start(self) -> None:
         self.process = self._spawn()
-        self._watcher = threading.Thread(target=self._watch, name="tribune-triage-watch",
+        self._watcher = threading.Thread(target=self._watch, name=f"tribune-{self.name}-watch",
                                          daemon=True)
         self._watcher.start()
 
@@ -132,7 +136,7 @@ class TriageWorker:
                 failures = 0
             delay = RESTART_DELAYS[min(failures, len(RESTART_DELAYS) - 1)]
             failures += 1
-            self.say(f"The triage worker exited ({code}); starting it again in {delay:g}s.")
+            self.say(f"The {self.name} exited ({code}); starting it again in {delay:g}s.")
             if self.stopping.wait(delay):
                 return
             with self._lock:
@@ -141,7 +145,7 @@ class TriageWorker:
                 self.process = self._spawn()
 
     def stop_on_signals(self) -> None:
-        """From the next SIGINT or SIGTERM on, do not start the worker again (a
+        """From the next SIGINT or SIGTERM on, do not start it again (a
         Ctrl+C reaches it too). Call in the main thread, after granian has set
         its handlers, which are still called."""
         for signum in (signal.SIGINT, signal.SIGTERM):
@@ -155,7 +159,7 @@ class TriageWorker:
             signal.signal(signum, handler)
 
     def stop(self) -> None:
-        """SIGTERM (it finishes the comment in hand), wait, then kill."""
+        """SIGTERM (it finishes what it has in hand), wait, then kill."""
         self.stopping.set()
         with self._lock:
             process = self.process
@@ -163,7 +167,7 @@ class TriageWorker:
             return
         process.terminate()
         try:
-            process.wait(TRIAGE_STOP_SECONDS)
+            process.wait(COMPANION_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
@@ -260,31 +264,37 @@ class Command(BaseCommand):
         # An operator who chose a triage mode keeps it, and runs any worker.
         from tribune.triage.background import triage_mode_chosen
 
-        triage = None
+        companions = []
+        from tribune.comments.writer import socket_path
+
+        if socket_path() is not None:
+            # Started first, stopped last: the web workers send it their comments.
+            companions.append(Companion("comment writer", ["writer"], say=self._say))
         if not triage_mode_chosen() and not no_triage_worker:
             # The web workers are forked from this process and read it from there.
             os.environ["TRIBUNE_TRIAGE_MODE"] = "worker"
-            triage = TriageWorker(say=self._say)
+            companions.append(Companion("triage worker", ["triage", "worker"], say=self._say))
 
         @server.on_startup
         def announce() -> None:
             # Called once the listening socket is bound, before the workers start:
             # connections made from now on wait in its backlog.
-            if triage is not None:
-                triage.stop_on_signals()
+            for companion in companions:
+                companion.stop_on_signals()
             stdout.write(f"Tribune is serving on {address} ({workers} workers). "
                          "Stop with Ctrl+C.")
             stdout.flush()
 
         sys.stdout.flush()
         sys.stderr.flush()
-        if triage is not None:
-            triage.start()
+        for companion in companions:
+            companion.start()
         try:
             # SIGTERM or SIGINT: granian stops accepting, lets each worker finish the
             # requests it holds (up to GRACEFUL_TIMEOUT seconds), then exits 0.
             server.serve(target_loader=_load_application)
         finally:
-            if triage is not None:
-                # After the web workers: it may still triage what they took in last.
-                triage.stop()
+            # After the web workers: the writer answers the comments they sent
+            # last, then the triage worker may still score them.
+            for companion in companions:
+                companion.stop()
