@@ -99,9 +99,9 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     personal_information_check(author=payload.author, body=payload.body,
                                confirmed=bool(payload.confirm_personal_information))
     token, is_new = commenter_token_for_submission(request)
+    network = network_hash(request)
     # Counted before anything is written; reads are never limited (tribune.abuse).
-    ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
-                                          "network": network_hash(request)})
+    ratelimit_check(scope="submit", keys={"commenter": token_hash(token), "network": network})
     email = email_clean(payload.email)
     # comment_submit validates everything before its one short write transaction,
     # so a refused comment leaves no thread behind.
@@ -114,16 +114,17 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
         desk=payload.desk,
         commenter_token=token,
         commenter_is_new=is_new,
-        network_hash=network_hash(request),
+        network_hash=network,
     )
     notice_address_set(comment=comment, email=email)  # checked above, by email_clean
-    if is_new:
-        commenter_cookie_set(response, token)
+    signed = commenter_token_signed(token) if is_new else None
+    if signed:
+        commenter_cookie_set(response, signed)
     return Status(202, {
         "id": comment.pk,
         "status": comment.status,
         "url": comment.thread.url,
         "submitted": comment.submitted_at,
         "message": submitted_message(),
-        "commenter_token": commenter_token_signed(token) if is_new else None,
+        "commenter_token": signed,
     })

@@ -49,7 +49,7 @@ class _Job:
         self.comment = comment
         self.token_hash = token_hash
         self.new_commenter = comment.commenter_id is None
-        self.done = threading.Event()
+        self.done: threading.Event | None = None  # made by the writer thread's store()
         self.error: BaseException | None = None
 
     def forget(self) -> None:
@@ -88,6 +88,7 @@ class _Writer:
         threading.Thread(target=self._run, name="tribune-comment-writer", daemon=True).start()
 
     def store(self, job: _Job) -> None:
+        job.done = threading.Event()
         self.jobs.put(job)
         if not job.done.wait(WAIT_SECONDS):
             raise OperationalError("the comment writer did not answer in time")

@@ -55,7 +55,7 @@ def commenter_from_request(request: HttpRequest) -> Commenter | None:
 
 def commenter_token_for_submission(request: HttpRequest) -> tuple[str, bool]:
     """The reader's token, or a fresh one (``True``) the caller must set with
-    :func:`commenter_cookie_set` once the submission is accepted."""
+    :func:`commenter_cookie_set` (signed) once the submission is accepted."""
     token = commenter_token(request)
     if token:
         return token, False
@@ -77,11 +77,12 @@ def commenter_id_of(token: str) -> int | None:
         "pk", flat=True).first()
 
 
-def commenter_cookie_set(response: HttpResponse, token: str) -> None:
-    response.set_signed_cookie(
+def commenter_cookie_set(response: HttpResponse, signed: str) -> None:
+    """Set the commenter cookie to ``signed`` (:func:`commenter_token_signed`, as
+    ``set_signed_cookie`` would sign it: the same signer)."""
+    response.set_cookie(
         settings.TRIBUNE_COMMENTER_COOKIE,
-        token,
-        salt=_SALT,
+        signed,
         max_age=settings.TRIBUNE_COMMENTER_COOKIE_AGE,
         httponly=True,
         secure=settings.SECURE_COOKIES,

@@ -34,6 +34,7 @@ from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_from_request,
     commenter_token_for_submission,
+    commenter_token_signed,
     token_hash,
 )
 from tribune.comments.models import Comment, Status
@@ -396,9 +397,10 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         return response
 
     token, is_new = commenter_token_for_submission(request)
+    network = network_hash(request)
     try:
         ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
-                                              "network": network_hash(request)})
+                                              "network": network})
         comment = comment_submit(
             url=ref.url,
             author=form.author,
@@ -406,7 +408,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
             parent=form.parent or None,
             commenter_token=token,
             commenter_is_new=is_new,
-            network_hash=network_hash(request),
+            network_hash=network,
         )
     except TribuneError as error:
         form.add_error(error)
@@ -424,7 +426,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(location)
     response.status_code = 303  # See Other: the browser follows with a GET
     if is_new:
-        commenter_cookie_set(response, token)
+        commenter_cookie_set(response, commenter_token_signed(token))
     return response
 
 

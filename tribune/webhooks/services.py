@@ -35,6 +35,7 @@ from .signing import HEADER, signature_header
 USER_AGENT = "Tribune-Webhooks/1"
 ERROR_MAX = 300
 # The short names the moderation service and the command line use.
+_EVENT_VALUES = frozenset(Event.values)
 _EVENT_NAMES = {
     "submitted": Event.SUBMITTED, "submit": Event.SUBMITTED,
     "approved": Event.APPROVED, "approve": Event.APPROVED,
@@ -64,7 +65,7 @@ def retry_delay(attempts: int) -> timedelta:
 def event_parse(value: object) -> str:
     """An event as stored (``comment.approved``) from a short or full name."""
     text = str(value or "").strip().lower()
-    if text in Event.values:
+    if text in _EVENT_VALUES:
         return text
     if text in _EVENT_NAMES:
         return _EVENT_NAMES[text].value
