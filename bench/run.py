@@ -1,6 +1,6 @@
 """Tribune against Isso 0.14 and hello-world ceilings, side by side, on 127.0.0.1.
 
-    python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2] [--threads 4]
+    python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2] [--threads 8]
 
 Run from the repository root with Tribune's venv in ``.venv``. It makes Isso's own
 venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn) if missing,
@@ -129,7 +129,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4,
+    parser.add_argument("--threads", type=int, default=8,
                         help="Python threads per Tribune worker (tribune serve --threads)")
     parser.add_argument("--only", default="", help="comma-separated case names")
     args = parser.parse_args(argv)
