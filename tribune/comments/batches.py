@@ -8,8 +8,12 @@ writer thread per process instead: it takes every comment waiting, inserts
 their new commenters with one multi-row ``INSERT`` and the comments with
 another (``bulk_create``), commits once, and only then wakes each caller with
 its comment's id. So "answered" still means "durable", and the write lock is
-taken once per batch instead of once per comment (submission benchmark: 588
-against 1,000 accepted/s, docs/benchmarks.md).
+taken once per batch instead of once per comment (docs/benchmarks.md).
+
+Under ``tribune serve`` the batches are made by one process for the whole host
+instead, ``tribune writer`` (:mod:`tribune.comments.writer`), with the same
+:func:`commit_jobs`; :func:`comment_store` sends each comment there, and uses
+this process's writer thread only when no writer answers.
 
 If a batch fails (a commenter made meanwhile by another process, a thread
 deleted meanwhile), each of its comments is written again in a transaction of
