@@ -88,7 +88,11 @@ def comment_submit(
             commenter_id=None if commenter_is_new else commenter_id_of(commenter_token),
         )
         comment_store(comment=comment, token_hash=token_hash(commenter_token))
-        _submitted(comment)  # committed: triage and events as after any commit
+        # Committed. Its ``submitted`` event has no one to go to (that is what made
+        # it plain: no webhook for it, no queue alert), so only triage follows.
+        from tribune.triage.services import comment_triage
+
+        comment_triage(comment=comment)
         return comment
 
     with transaction.atomic():

@@ -184,8 +184,10 @@ class FileStore:
         bumps stamps only when it commits), ``compute()`` every time."""
         if self.directory is None or connection.in_atomic_block:
             return compute()
-        names = (stamp,) if isinstance(stamp, str) else stamp
-        value = "/".join(self.stamp(name) for name in names)
+        if isinstance(stamp, str):  # most callers: one stamp, one stat()
+            names, value = (stamp,), self.stamp(stamp)
+        else:
+            names, value = stamp, "/".join([self.stamp(name) for name in stamp])
         hit = self._remembered.get((names, key))
         if hit is not None and hit[0] == value:
             return hit[1]
