@@ -314,7 +314,7 @@ class CommentWriter(CompanionLoop):
         peer.buffer += data
         try:
             return [(peer, job_decode(payload)) for payload in peer.frames()]
-        except ValueError as error:  # json.JSONDecodeError is one
+        except (ValueError, RecursionError) as error:  # JSONDecodeError is a ValueError
             log.warning("comment writer: a connection sent something else than a "
                         "comment (%s); closed", type(error).__name__)
             self._drop(peer, selector)

@@ -107,6 +107,7 @@ def test_a_peer_that_sends_something_else_is_cut_off_and_the_writer_goes_on(writ
     for junk in (b"\x00\x00\x00\x05hello",                    # not JSON
                  struct.pack(">I", 1 << 30) + b"{",            # announces a gigabyte
                  struct.pack(">I", 2) + b"[]",                 # not a comment
+                 struct.pack(">I", 200_000) + b"[" * 200_000,  # nested past the stack
                  struct.pack(">I", 17) + b'{"thread_id":"1"}'):  # wrong types
         peer = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         peer.settimeout(10)
