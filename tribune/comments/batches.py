@@ -153,17 +153,22 @@ _writer: _Writer | None = None
 _writer_lock = threading.Lock()
 
 
-def batching_possible() -> bool:
-    """Whether comments written now would go to the writer thread: a SQLite
-    file, outside any transaction of the caller's, not turned off
+def batch_database() -> str | None:
+    """The path of the SQLite file that comments are written to in batches, or
+    None: another database, an in-memory one, or batches turned off
     (``TRIBUNE_BATCH_SUBMISSIONS=0``)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    return (
-        connection.vendor == "sqlite"
-        and not connection.is_in_memory_db()
-        and not connection.in_atomic_block
-        and getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)
-    )
+    if (connection.vendor != "sqlite" or connection.is_in_memory_db()
+            or not getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)):
+        return None
+    return os.path.abspath(str(connection.settings_dict["NAME"]))
+
+
+def batching_possible() -> bool:
+    """Whether comments written now would go in a batch: a
+    :func:`batch_database`, outside any transaction of the caller's."""
+    return (batch_database() is not None
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block)
 
 
 def comment_store(*, comment: Comment, token_hash: str) -> Comment:

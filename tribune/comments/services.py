@@ -112,23 +112,18 @@ def comment_submit(
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        _submitted(comment)
+        from tribune.triage.services import comment_triage  # signals, priority, campaigns
+
+        comment_triage(comment=comment)
+        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
+
+        comment_event(event="submitted", comment=comment)
         if thread.moderation == ModerationMode.POST:
             from tribune.moderation.services import comment_decide
 
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
                                      note="post-moderation: published on arrival")
     return comment
-
-
-def _submitted(comment: Comment) -> None:
-    """Triage (signals, priority, campaigns) and the ``submitted`` event
-    (webhooks, e-mail), each arranged for after the commit."""
-    from tribune.notifications.events import comment_event
-    from tribune.triage.services import comment_triage
-
-    comment_triage(comment=comment)
-    comment_event(event="submitted", comment=comment)
 
 
 def _plain(ref, title: object) -> bool:

@@ -39,13 +39,12 @@ import struct
 import threading
 import time
 
-from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
+from django.db import IntegrityError, connections
 from django.db.utils import OperationalError
 
 from tribune.core.companion import CompanionLoop
 
-from .batches import BATCH_MAX, WAIT_SECONDS, _Job, commit_jobs
+from .batches import BATCH_MAX, WAIT_SECONDS, _Job, batch_database, commit_jobs
 from .models import Comment
 
 log = logging.getLogger("tribune.comments")
@@ -71,14 +70,12 @@ _ERRORS = {"IntegrityError": IntegrityError, "OperationalError": OperationalErro
 
 
 def socket_path() -> str | None:
-    """Where the writer listens, for the default database: None unless it is a
-    SQLite file with batches on, and its path leaves room for the suffix."""
-    if not getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True):
+    """Where the writer listens: beside the :func:`batch_database`, if there is
+    one and its path leaves room for the suffix; else None."""
+    database = batch_database()
+    if database is None:
         return None
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.vendor != "sqlite" or connection.is_in_memory_db():
-        return None
-    path = os.path.abspath(str(connection.settings_dict["NAME"])) + SOCKET_SUFFIX
+    path = database + SOCKET_SUFFIX
     return path if len(path.encode()) <= SOCKET_PATH_MAX else None
 
 

@@ -264,15 +264,14 @@ class Command(BaseCommand):
             workers_kill_timeout=GRACEFUL_TIMEOUT,
         )
 
-        # An operator who chose a triage mode keeps it, and runs any worker.
+        from tribune.comments.writer import socket_path
         from tribune.triage.background import triage_mode_chosen
 
         companions = []
-        from tribune.comments.writer import socket_path
-
         if socket_path() is not None:
             # Started first, stopped last: the web workers send it their comments.
             companions.append(Companion("comment writer", ["writer"], say=self._say))
+        # An operator who chose a triage mode keeps it, and runs any worker.
         if not triage_mode_chosen() and not no_triage_worker:
             # The web workers are forked from this process and read it from there.
             os.environ["TRIBUNE_TRIAGE_MODE"] = "worker"
