@@ -93,6 +93,17 @@ def counts(request: HttpRequest, url: Query[list[str]]):
 def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     """Accepted comments wait for a moderator (``202``, status ``pending``); they are
     durably stored before this answers."""
+    answer, signed = submission_accept(request, payload)
+    if signed:
+        commenter_cookie_set(response, signed)
+    return Status(202, answer)
+
+
+def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, str | None]:
+    """What ``POST /api/v1/comments`` does with a parsed payload, for this route and
+    for :mod:`tribune.api.intake`: the answer's fields (:class:`SubmitOut`) and, when
+    the submission made a new commenter, the signed token to set as their cookie.
+    Raises the service's errors (``TribuneError``), which the API turns into answers."""
     origin_check_for_article(request, url=payload.url)
     from tribune.triage.services import personal_information_check  # 400 unless confirmed
 
@@ -118,13 +129,11 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
     )
     notice_address_set(comment=comment, email=email)  # checked above, by email_clean
     signed = commenter_token_signed(token) if is_new else None
-    if signed:
-        commenter_cookie_set(response, signed)
-    return Status(202, {
+    return {
         "id": comment.pk,
         "status": comment.status,
         "url": comment.thread.url,
         "submitted": comment.submitted_at,
         "message": submitted_message(),
         "commenter_token": signed,
-    })
+    }, signed

@@ -29,14 +29,19 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not isinstance(exception, OperationalError):
             return None
-        log.warning("database unavailable: %s", exception)
-        message = _("The comment service is busy. Please try again in a few seconds.")
-        if request.path.startswith("/api/"):
-            response: HttpResponse = JsonResponse(
-                {"error": {"code": "busy", "message": message}}, status=503,
-                json_dumps_params={"ensure_ascii": False})
-        else:
-            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        response["Cache-Control"] = "no-store"
-        return response
+        return busy_response(request, exception)
+
+
+def busy_response(request: HttpRequest, exception: OperationalError) -> HttpResponse:
+    """The ``503`` for a database that could not take ``request`` in time."""
+    log.warning("database unavailable: %s", exception)
+    message = _("The comment service is busy. Please try again in a few seconds.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "busy", "message": message}}, status=503,
+            json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -25,6 +25,15 @@ ALLOW_HEADERS = "Content-Type, X-Tribune-Commenter, If-None-Match"
 PREFLIGHT_MAX_AGE = "600"
 
 
+def cors_headers(origin: str | None) -> list[tuple[str, str]]:
+    """What an answer (not a preflight) to ``origin`` adds: the allowance, with
+    credentials, for a registered site's origin; nothing for any other."""
+    if origin_site_id(origin) is None:
+        return []
+    return [("Access-Control-Expose-Headers", "ETag"), ("Access-Control-Allow-Origin", origin),
+            ("Access-Control-Allow-Credentials", "true")]
+
+
 def is_public(path: str) -> bool:
     return any(path == p or path.startswith(p + "/") for p in PUBLIC_PATHS)
 
@@ -37,23 +46,21 @@ class SiteCorsMiddleware:
         if not is_public(request.path):
             return self.get_response(request)
         origin = request.headers.get("Origin")
-        allowed = origin_site_id(origin) is not None
         preflight = (
             request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers
         )
         if preflight:
             response = HttpResponse(status=204)
-            if allowed:
+            if origin_site_id(origin) is not None:
                 response["Access-Control-Allow-Methods"] = ALLOW_METHODS
                 response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
                 response["Access-Control-Max-Age"] = PREFLIGHT_MAX_AGE
+                response["Access-Control-Allow-Origin"] = origin
+                response["Access-Control-Allow-Credentials"] = "true"
         else:
             response = self.get_response(request)
-            if allowed:
-                response["Access-Control-Expose-Headers"] = "ETag"
-        if allowed:
-            response["Access-Control-Allow-Origin"] = origin
-            response["Access-Control-Allow-Credentials"] = "true"
+            for name, value in cors_headers(origin):
+                response[name] = value
         # Public reads are cached by CDNs: the answer depends on the Origin.
         patch_vary_headers(response, ["Origin"])
         return response
