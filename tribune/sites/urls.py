@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput
 
 URL_MAX = 1000
+URLS_KEPT = 4096
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING_PREFIXES = ("utm_",)
 _LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
@@ -74,14 +76,12 @@ def _split(url: object, field: str):
     return scheme, netloc, parts
 
 
-def origin_of(url: object, *, field: str = "url") -> str:
-    """The normalised origin (``scheme://host[:port]``) of a URL or origin."""
+def _origin_of(url: object, field: str) -> str:
     scheme, netloc, _parts = _split(url, field)
     return f"{scheme}://{netloc}"
 
 
-def normalise_url(url: object, *, field: str = "url") -> str:
-    """The canonical form of an article URL, which names its thread."""
+def _normalise_url(url: object, field: str) -> str:
     scheme, netloc, parts = _split(url, field)
     query = [
         (key, value)
@@ -89,3 +89,25 @@ def normalise_url(url: object, *, field: str = "url") -> str:
         if not key.lower().startswith(_TRACKING_PREFIXES) and key.lower() not in _TRACKING_NAMES
     ]
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+# Every read and every submission normalises its article's URL (and a widget's
+# page asks about the same few URLs again and again): the answers are kept, for
+# strings within the length limit. Refusals are not kept (raised each time, in
+# the reader's language).
+_origin_kept = lru_cache(maxsize=URLS_KEPT)(_origin_of)
+_normalised_kept = lru_cache(maxsize=URLS_KEPT)(_normalise_url)
+
+
+def origin_of(url: object, *, field: str = "url") -> str:
+    """The normalised origin (``scheme://host[:port]``) of a URL or origin."""
+    if type(url) is str and len(url) <= URL_MAX:
+        return _origin_kept(url, field)
+    return _origin_of(url, field)
+
+
+def normalise_url(url: object, *, field: str = "url") -> str:
+    """The canonical form of an article URL, which names its thread."""
+    if type(url) is str and len(url) <= URL_MAX:
+        return _normalised_kept(url, field)
+    return _normalise_url(url, field)
