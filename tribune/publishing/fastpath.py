@@ -51,6 +51,18 @@ _UNSAFE_HEADERS = ("set-cookie", "access-control-")
 _VARY_KNOWN = {"", "accept-language", "origin", "cookie", "accept-encoding"}
 
 
+def answer_learning(app, environ, start_response, *, status: str, learn):
+    """``app``'s answer, whose headers are handed to ``learn`` when its status
+    line starts with ``status``: how a fast path learns Django's headers."""
+
+    def capture(status_line, headers, exc_info=None):
+        if status_line.startswith(status):
+            learn(headers)
+        return start_response(status_line, headers, exc_info)
+
+    return app(environ, capture)
+
+
 def _anonymous(environ) -> bool:
     return "HTTP_ORIGIN" not in environ and "HTTP_COOKIE" not in environ
 
@@ -69,13 +81,8 @@ class PublishedFastPath:
     def _through(self, environ, start_response, path: str | None):
         if path is None or path in self._headers or not _anonymous(environ):
             return self.app(environ, start_response)
-
-        def capture(status, headers, exc_info=None):
-            if status.startswith("200"):
-                self._learn(path, headers)
-            return start_response(status, headers, exc_info)
-
-        return self.app(environ, capture)
+        return answer_learning(self.app, environ, start_response, status="200",
+                               learn=lambda headers: self._learn(path, headers))
 
     def _learn(self, path: str, headers: list[tuple[str, str]]) -> None:
         names = {name.lower() for name, _value in headers}
