@@ -12,7 +12,7 @@ On start it sweeps :data:`~tribune.triage.background.SWEEP_DAYS` days for
 comments left without triage (at most
 :data:`~tribune.triage.background.SWEEP_MAX`), as the triage thread does; then
 it polls every :data:`POLL_SECONDS` (at once again after a full batch) for
-comments above the highest id it has seen, less :data:`LOOKBACK`: on
+comments of those days above the highest id it has seen, less :data:`LOOKBACK`: on
 PostgreSQL ids are taken before commit, so a comment with a lower id may
 become visible after a higher one. A comment whose triage failed twice is logged
 (by id) and not tried again by this process; ``tribune triage backfill`` or the
@@ -117,11 +117,16 @@ class Worker(CompanionLoop):
     def poll_ids(self) -> list[int]:
         """Up to :attr:`batch` comments without triage above ``high - lookback``,
         oldest first (a range of the primary key, each looked up in the triage
-        table by its primary key); moves ``high`` on."""
+        table by its primary key); moves ``high`` on. Like the sweep, it leaves
+        comments older than ``SWEEP_DAYS`` to ``tribune triage backfill``: the
+        look-back is for recent comments committed out of order, not for old
+        ones without triage (imported, or from before triage) that happen to
+        have the highest ids when the worker starts."""
         floor = max(self.high - self.lookback, 0)
         self.failed = {pk for pk in self.failed if pk > floor}
+        since = timezone.now() - timedelta(days=SWEEP_DAYS)
         ids = list(
-            Comment.objects.filter(pk__gt=floor, triage__isnull=True)
+            Comment.objects.filter(pk__gt=floor, triage__isnull=True, submitted_at__gte=since)
             .exclude(pk__in=sorted(self.failed)).order_by("pk")
             .values_list("pk", flat=True)[:self.batch]
         )

@@ -292,6 +292,27 @@ def test_worker_polls_above_its_highest_id_less_a_lookback_and_skips_failures(
     assert worker.triaged == 2
 
 
+def test_worker_leaves_comments_older_than_its_sweep_to_backfill(site, off):
+    """Comments without triage from before the sweep's window (imported, or from
+    before triage) are not picked up by the look-back, even with the highest ids."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tribune.triage.background import SWEEP_DAYS
+    from tribune.triage.worker import Worker
+
+    old = [make_comment(body=f"An imported comment, number {n}.") for n in range(3)]
+    Comment.objects.filter(pk__in=[c.pk for c in old]).update(
+        submitted_at=timezone.now() - timedelta(days=SWEEP_DAYS, hours=1))
+    worker = Worker(batch=10, lookback=1000)
+    worker.high = old[-1].pk
+    assert worker.poll_ids() == []
+    new = make_comment(body="A comment of today, on the tram timetable.")
+    assert worker.poll_ids() == [new.pk]
+    assert services.triage_missing(days=SWEEP_DAYS + 1) == 4  # backfill takes the old ones
+
+
 def test_the_workers_sqlite_commits_do_not_wait_for_the_disk(tmp_path, django_db_blocker):
     # Triage rows are derived data (a lost one is triaged again by the next
     # sweep); readers' comments keep synchronous=FULL in the web processes.
