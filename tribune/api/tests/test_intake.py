@@ -6,12 +6,15 @@ commenter's token, the date)."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 import sys
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 
 from tribune.api.intake import SubmissionFastPath
@@ -36,6 +39,19 @@ class Counting:
         return self.app(environ, start_response)
 
 
+@contextlib.contextmanager
+def _connection_kept():
+    """As Django's test client does: the server's handlers close the database
+    connection between requests, which would end the test's transaction."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _call(app, payload: object = None, *, body: bytes | None = None, **environ_extra):
     if body is None:
         body = json.dumps(payload).encode()
@@ -51,10 +67,11 @@ def _call(app, payload: object = None, *, body: bytes | None = None, **environ_e
         "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)),
         "wsgi.input": io.BytesIO(body), "wsgi.errors": sys.stderr, **environ_extra,
     }
-    chunks = app(environ, start_response)
-    content = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()  # as a server does: Django's request_finished
+    with _connection_kept():
+        chunks = app(environ, start_response)
+        content = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()  # as a server does: Django's request_finished
     return seen["status"], seen["headers"], content
 
 
