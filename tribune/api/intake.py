@@ -54,7 +54,7 @@ from tribune import settings as shipped
 from tribune.comments.commenters import commenter_cookie_set
 from tribune.core.middleware import busy_response
 from tribune.embed.cors import cors_headers
-from tribune.publishing.fastpath import answer_learning
+from tribune.publishing.fastpath import REQUEST_HEADERS, answer_learning, varies_only_on
 
 from .comments import submission_accept
 from .main import api
@@ -64,7 +64,6 @@ PATH = "/api/v1/comments"
 # Made for each answer here, never copied from Django's.
 _OWN_HEADERS = {"date", "server", "content-length", "content-type", "content-language",
                 "retry-after", "cache-control"}
-_REQUEST_HEADERS = ("set-cookie", "access-control-")
 _VARY_KNOWN = {"", "accept-language", "origin", "cookie"}
 
 
@@ -133,12 +132,11 @@ class SubmissionFastPath:
                                learn=lambda headers: self._learn(secure, headers))
 
     def _learn(self, secure: bool, headers: list[tuple[str, str]]) -> None:
-        vary = ",".join(v for n, v in headers if n.lower() == "vary").lower()
-        if any(part.strip() not in _VARY_KNOWN for part in vary.split(",")):
+        if not varies_only_on(headers, _VARY_KNOWN):
             return  # an answer that depends on more than this path knows: stay off
         self._headers[secure] = [
             (name, value) for name, value in headers
-            if name.lower() not in _OWN_HEADERS and not name.lower().startswith(_REQUEST_HEADERS)
+            if name.lower() not in _OWN_HEADERS and not name.lower().startswith(REQUEST_HEADERS)
         ]
 
     # --- The answer -----------------------------------------------------------------

@@ -43,7 +43,8 @@ _UNPARSED = object()
 # Set by Django's answer or by the fast path itself, per request.
 _OWN_HEADERS = {"date", "server", "content-length", "etag", "content-language",
                 "content-type"}
-_UNSAFE_HEADERS = ("set-cookie", "access-control-")
+# Headers that answer one request (cookies, CORS), never part of a template.
+REQUEST_HEADERS = ("set-cookie", "access-control-")
 # What a response may vary on and still be answered here: the fast path serves
 # only requests without Origin and Cookie headers (a CDN's, a server's, a
 # same-origin page's without cookies), learning the headers from such a request;
@@ -61,6 +62,13 @@ def answer_learning(app, environ, start_response, *, status: str, learn):
         return start_response(status_line, headers, exc_info)
 
     return app(environ, capture)
+
+
+def varies_only_on(headers: list[tuple[str, str]], known: set[str]) -> bool:
+    """Whether the answer's ``Vary`` names nothing but ``known`` (lower-case; ``""``
+    for none): an answer that depends on more is not a template for others."""
+    vary = ",".join(v for n, v in headers if n.lower() == "vary").lower()
+    return all(part.strip() in known for part in vary.split(","))
 
 
 def _anonymous(environ) -> bool:
@@ -85,11 +93,8 @@ class PublishedFastPath:
                                learn=lambda headers: self._learn(path, headers))
 
     def _learn(self, path: str, headers: list[tuple[str, str]]) -> None:
-        names = {name.lower() for name, _value in headers}
-        vary = ",".join(v for n, v in headers if n.lower() == "vary").lower()
-        if any(name.startswith(_UNSAFE_HEADERS) for name in names) or any(
-            part.strip() not in _VARY_KNOWN for part in vary.split(",")
-        ):
+        if any(name.lower().startswith(REQUEST_HEADERS) for name, _value in headers) or (
+                not varies_only_on(headers, _VARY_KNOWN)):
             return
         if path in (COMMENTS_PATH, COUNTS_PATH):
             self._headers[path] = [(n, v) for n, v in headers if n.lower() not in _OWN_HEADERS]

@@ -108,7 +108,7 @@ class Worker(CompanionLoop):
 
     def sweep_ids(self) -> list[int]:
         """Comments of the last days left without triage, oldest first."""
-        since = timezone.now() - timedelta(days=SWEEP_DAYS)
+        since = _window_start()
         return list(
             Comment.objects.filter(triage__isnull=True, submitted_at__gte=since)
             .order_by("submitted_at", "id").values_list("pk", flat=True)[:SWEEP_MAX]
@@ -124,7 +124,7 @@ class Worker(CompanionLoop):
         have the highest ids when the worker starts."""
         floor = max(self.high - self.lookback, 0)
         self.failed = {pk for pk in self.failed if pk > floor}
-        since = timezone.now() - timedelta(days=SWEEP_DAYS)
+        since = _window_start()
         ids = list(
             Comment.objects.filter(pk__gt=floor, triage__isnull=True, submitted_at__gte=since)
             .exclude(pk__in=sorted(self.failed)).order_by("pk")
@@ -155,6 +155,11 @@ class Worker(CompanionLoop):
                     self.failed.add(comment_id)
                     log.warning("triage worker: comment %s left for `tribune triage "
                                 "backfill`", comment_id)
+
+
+def _window_start():
+    """The oldest submission time the worker triages (the sweep's window)."""
+    return timezone.now() - timedelta(days=SWEEP_DAYS)
 
 
 def _triage_connection(sender, connection, **kwargs) -> None:
