@@ -103,6 +103,13 @@ def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None)
             "rps_all": rps, **latency, "requests": total, "non_2xx": non_2xx}
 
 
+def tribune_submissions(path: Path) -> Path:
+    """The wrk script of Tribune's submission case (also bench/submit_cpu.py's)."""
+    return lua_post(path, "/api/v1/comments",
+                    '{"url":"' + ORIGIN + '/t/3","author":"Bench","body":"Comment '
+                    'number %d from the benchmark."}', {"Content-Type": "application/json"})
+
+
 def lua_post(path: Path, target: str, body_format: str, headers: dict) -> Path:
     """A wrk script that POSTs a different body each time (``%d`` is a counter)."""
     lines = ['counter = 0', 'wrk.method = "POST"']
@@ -212,10 +219,7 @@ def main(argv: list[str]) -> None:
         thread_url = f"{ORIGIN}/t/7"
         count_urls = [f"{ORIGIN}/t/{i}" for i in range(1, COUNT_URLS + 1)]
         count_uris = [f"/t/{i}" for i in range(1, COUNT_URLS + 1)]
-        submit_t = lua_post(out / "submit_tribune.lua", "/api/v1/comments",
-                            '{"url":"' + ORIGIN + '/t/3","author":"Bench","body":"Comment '
-                            'number %d from the benchmark."}',
-                            {"Content-Type": "application/json"})
+        submit_t = tribune_submissions(out / "submit_tribune.lua")
         submit_i = lua_post(out / "submit_isso.lua", "/new?uri=" + quote("/t/3"),
                             '{"author":"Bench","text":"Comment number %d from the '
                             'benchmark."}', {"Content-Type": "application/json"})

@@ -28,18 +28,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
+from run import tribune_submissions  # bench/run.py, beside this script: the same submissions
+
 TRIBUNE = Path(sys.executable).with_name("tribune")
-SCRIPT = """counter = 0
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-request = function()
-  counter = counter + 1
-  local body = string.format('{"url":"https://bench.example.org/t/3","author":"Bench",'
-    .. '"body":"Comment number %d from the benchmark."}', counter)
-  return wrk.format(nil, "/api/v1/comments", nil, body)
-end
-"""
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -136,7 +127,7 @@ def main(argv: list[str]) -> None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     with tempfile.TemporaryDirectory(prefix="submit-cpu-") as scratch_name:
         scratch = Path(scratch_name)
-        (scratch / "submit.lua").write_text(SCRIPT)
+        tribune_submissions(scratch / "submit.lua")
         for number in range(1, args.rounds + 1):
             print(f"round {number}: {one_round(args.directory, args, scratch, args.port)}",
                   flush=True)
