@@ -249,6 +249,15 @@ class RunningServer:
         return self.process.returncode
 
 
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` still runs. A zombie does not: an orphan that exited waits
+    for whoever adopted it to reap it, which on some machines takes a long time."""
+    try:
+        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -22,7 +22,7 @@ import pytest
 from django.db import IntegrityError, connections
 from django.utils import timezone
 
-from conftest import TribuneCLI
+from conftest import TribuneCLI, process_alive
 from tribune.comments.batches import _Job
 from tribune.comments.commenters import token_hash
 from tribune.comments.models import Comment, Commenter
@@ -130,13 +130,6 @@ def test_without_a_writer_the_sender_stores_nothing_and_says_so(tmp_path, site):
     assert job.comment.pk is None
 
 
-def _alive(pid: int) -> bool:
-    """Whether ``pid`` runs still (a zombie's sockets are closed already)."""
-    try:
-        return "\nState:\tZ" not in Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-
 
 def test_serve_writes_through_its_writer_and_does_without_it_while_it_restarts(tmp_path):
     cli = sqlite_cli(tmp_path)
@@ -152,7 +145,7 @@ def test_serve_writes_through_its_writer_and_does_without_it_while_it_restarts(t
             assert _submit(f"{server.url}/api/v1/comments", bodies[-1], None)[0] == 202
 
         os.kill(pid, signal.SIGKILL)  # gone: the web workers write themselves meanwhile
-        while _alive(pid) and time.monotonic() < deadline:
+        while process_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
         for number in range(6):
             bodies.append(f"while it restarts {number}")

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 
-from conftest import RunningServer, TribuneCLI, free_port
+from conftest import RunningServer, TribuneCLI, free_port, process_alive
 from tribune.privacy.logs import mask_addresses
 
 USER_AGENT = "TribuneTestAgent/serve-7f3a"
@@ -210,9 +210,9 @@ def test_the_triage_worker_stops_when_the_server_is_killed(tribune_cli):
         server.process.kill()  # the server alone, not its process group
         server.process.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while Path(f"/proc/{pids[0]}").exists() and time.monotonic() < deadline:
+        while process_alive(pids[0]) and time.monotonic() < deadline:
             time.sleep(0.1)
-        gone = not Path(f"/proc/{pids[0]}").exists()
+        gone = not process_alive(pids[0])
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.process.pid, signal.SIGKILL)  # its web workers
     assert gone
