@@ -41,7 +41,7 @@ def _true(value: str) -> bool:
 # --- Disqus -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _DisqusThread:
     link: str
     title: str
