@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -212,8 +212,14 @@ class Importer:
         closes_at = None
         if site.auto_close_days:
             closes_at = (created or timezone.now()) + timedelta(days=site.auto_close_days)
-        thread = Thread.objects.create(site=site, desk=site.default_desk, url=ref.url,
-                                       title=title, is_open=record.is_open, closes_at=closes_at)
+        try:
+            with transaction.atomic():
+                thread = Thread.objects.create(site=site, desk=site.default_desk, url=ref.url,
+                                               title=title, is_open=record.is_open,
+                                               closes_at=closes_at)
+        except IntegrityError:
+            # A reader's first comment created it meanwhile: it keeps its settings.
+            return Thread.objects.select_related("desk", "site").get(url=ref.url)
         if created is not None:
             Thread.objects.filter(pk=thread.pk).update(created_at=created)
             thread.created_at = created
