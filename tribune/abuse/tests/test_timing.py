@@ -203,3 +203,13 @@ def test_a_published_history_is_a_commenters_own(site, browser_like):
     make_published(body="Someone else's comment.")
     response = post_form(browser_like, BOT_TEXT)
     assert response.status_code == 400
+
+
+def test_the_widget_may_fetch_a_stamp_from_the_publishers_page(site):
+    """Open to a registered site's origin, like the other reader endpoints."""
+    ours = Client().get("/api/v1/stamp", {"url": ARTICLE},
+                        headers={"Origin": "https://news.example.org"})
+    assert ours["Access-Control-Allow-Origin"] == "https://news.example.org"
+    theirs = Client().get("/api/v1/stamp", {"url": ARTICLE},
+                          headers={"Origin": "https://evil.example"})
+    assert "Access-Control-Allow-Origin" not in theirs
