@@ -241,8 +241,10 @@ TRIBUNE_RATE_LIMITS = {
     for scope, kinds in _RATE_DEFAULTS.items()
 }
 TRIBUNE_RATE_LIMIT_CACHE = os.environ.get("TRIBUNE_RATE_LIMIT_CACHE", "")
-# The no-JavaScript form refuses a post sooner than this many seconds after the
-# form was served (a program's speed), or later than TRIBUNE_FORM_MAX_AGE.
+# A comment sent sooner than this many seconds after its form was served (the
+# no-JS form's stamp, or the API's `issued`) is held for a moderator, and refused
+# only with another sign of a program (tribune.abuse.timing); one sent later than
+# TRIBUNE_FORM_MAX_AGE is refused.
 TRIBUNE_FORM_MIN_SECONDS = float(os.environ.get("TRIBUNE_FORM_MIN_SECONDS", "3"))
 TRIBUNE_FORM_MAX_AGE = int(os.environ.get("TRIBUNE_FORM_MAX_AGE", str(60 * 60 * 24)))
 

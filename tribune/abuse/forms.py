@@ -8,10 +8,15 @@ programs filling every field give away. On a post:
 
 - a missing, altered or foreign ``issued``, or a filled honeypot, is tampering:
   :class:`FormTampered`, a 400 page (the reader's text is kept on it);
-- a post sooner than ``TRIBUNE_FORM_MIN_SECONDS`` (default 3) after the form
-  was served is refused with :class:`FormTooFast`, and one older than
-  ``TRIBUNE_FORM_MAX_AGE`` (default a day) with :class:`FormExpired`; both re-show
-  the form with the text and a message, and a fresh timestamp.
+- a post older than ``TRIBUNE_FORM_MAX_AGE`` (default a day) is refused with
+  :class:`FormExpired`, which re-shows the form with the text, a message and a
+  fresh timestamp;
+- otherwise the page's age is returned, for :func:`tribune.abuse.timing.submission_weigh`
+  to weigh: a post sooner than ``TRIBUNE_FORM_MIN_SECONDS`` (default 3) is not
+  refused for that alone (people who paste a reply are that fast).
+
+The JSON API takes the same stamp (``issued``, from ``GET /api/v1/stamp``) and
+checks it with :func:`stamp_age`.
 
 As with Django's CSRF check, which these complement, the signed timestamp is not
 required from Django's test client unless it is made with
@@ -40,10 +45,6 @@ class FormTampered(PermissionDenied):
     code = "form_tampered"
 
 
-class FormTooFast(InvalidInput):
-    code = "too_fast"
-
-
 class FormExpired(InvalidInput):
     code = "form_expired"
 
@@ -65,31 +66,35 @@ def _tampered() -> FormTampered:
     ))
 
 
-def form_guard_check(
-    request: HttpRequest, data: QueryDict, *, url: str, now: float | None = None
-) -> None:
-    """Raise :class:`FormTampered`, :class:`FormTooFast` or :class:`FormExpired`
-    unless ``data`` is a post of the form served for ``url``."""
-    if data.get(HONEYPOT_FIELD, ""):
-        raise _tampered()
-    if getattr(request, "_dont_enforce_csrf_checks", False) and STAMP_FIELD not in data:
-        return
+def stamp_age(value: str, *, url: str, now: float | None = None) -> float:
+    """Seconds since the stamp ``value`` was issued for the thread at ``url``.
+    Raises :class:`FormTampered` for a stamp that is not one (altered, forged,
+    another thread's) and :class:`FormExpired` for one older than
+    ``TRIBUNE_FORM_MAX_AGE``."""
     try:
-        value = signing.Signer(salt=_SALT).unsign(data.get(STAMP_FIELD, ""))
-        issued_text, tag = value.split(":", 1)
+        issued_text, tag = signing.Signer(salt=_SALT).unsign(value or "").split(":", 1)
         issued = int(issued_text)
     except (signing.BadSignature, ValueError):
         raise _tampered() from None
     if tag != _thread_tag(url):
         raise _tampered()
     age = (time.time() if now is None else now) - issued
-    if age < settings.TRIBUNE_FORM_MIN_SECONDS:
-        raise FormTooFast(_(
-            "Your comment was sent very quickly after the page opened, as automated "
-            "programs do. Please check it and send it again."
-        ))
     if age > settings.TRIBUNE_FORM_MAX_AGE:
         raise FormExpired(_(
             "This form was opened a long time ago. Your comment has been kept: please "
             "send it again."
         ))
+    return age
+
+
+def form_guard_check(
+    request: HttpRequest, data: QueryDict, *, url: str, now: float | None = None
+) -> float | None:
+    """Raise :class:`FormTampered` or :class:`FormExpired` unless ``data`` is a
+    post of the form served for ``url``; return how many seconds ago that form
+    was served (None from Django's test client without a stamp)."""
+    if data.get(HONEYPOT_FIELD, ""):
+        raise _tampered()
+    if getattr(request, "_dont_enforce_csrf_checks", False) and STAMP_FIELD not in data:
+        return None
+    return stamp_age(data.get(STAMP_FIELD, ""), url=url, now=now)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
+from tribune.abuse.forms import form_stamp, stamp_age
 from tribune.abuse.services import ratelimit_check
+from tribune.abuse.timing import submission_weigh
 from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_token_for_submission,
@@ -22,9 +25,10 @@ from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.http import json_etag, render_response
 from tribune.publishing.selectors import published_counts, published_render, published_view
+from tribune.threads.services import article_resolve
 
 from .pages import published_page
-from .schemas import ErrorOut, SubmitIn, SubmitOut, ThreadCommentsOut
+from .schemas import ErrorOut, StampOut, SubmitIn, SubmitOut, ThreadCommentsOut
 
 router = Router(tags=["comments"])
 
@@ -84,6 +88,16 @@ def counts(request: HttpRequest, url: Query[list[str]]):
     return render_response(request, body, json_etag(body))
 
 
+@router.get("/stamp", response={200: StampOut, 400: ErrorOut, 404: ErrorOut},
+            summary="A signed stamp for a comment form")
+def stamp(request: HttpRequest, url: str, response: HttpResponse):
+    """The signed time at which a comment form for ``url`` is shown: send it back
+    as ``issued`` with the comment. Never cached: each form gets its own."""
+    ref = article_resolve(url=url)
+    response["Cache-Control"] = "no-store"
+    return {"issued": form_stamp(url=ref.url), "min_seconds": settings.TRIBUNE_FORM_MIN_SECONDS}
+
+
 @router.post(
     "/comments",
     response={202: SubmitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 415: ErrorOut,
@@ -113,6 +127,14 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     network = network_hash(request)
     # Counted before anything is written; reads are never limited (tribune.abuse).
     ratelimit_check(scope="submit", keys={"commenter": token_hash(token), "network": network})
+    held = None
+    if payload.issued is not None:
+        # The stamp names the thread by its normalised URL, as the form's does.
+        url = article_resolve(url=payload.url).url
+        held = submission_weigh(
+            age=stamp_age(payload.issued, url=url), url=url, author=payload.author,
+            body=payload.body, commenter_token=token, commenter_is_new=is_new,
+            network_hash=network)
     email = email_clean(payload.email)
     # comment_submit validates everything before its one short write transaction,
     # so a refused comment leaves no thread behind.
@@ -126,6 +148,7 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
         commenter_token=token,
         commenter_is_new=is_new,
         network_hash=network,
+        held=held.label() if held is not None else None,
     )
     notice_address_set(comment=comment, email=email)  # checked above, by email_clean
     signed = commenter_token_signed(token) if is_new else None

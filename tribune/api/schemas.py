@@ -37,12 +37,27 @@ class SubmitIn(Schema):
         description="Optional: an e-mail address to be told once about the decision. It is "
         "never shown to moderators and is deleted once used or after 30 days.",
     )
+    issued: str | None = Field(
+        default=None,
+        description="Optional: the signed stamp of the form the comment was written in "
+        "(GET /api/v1/stamp?url=…, fetched when the form is shown). A comment sent "
+        "seconds after its stamp is held for a moderator, or refused with code too_fast "
+        "when it also looks automated; an altered or another article's stamp is refused "
+        "(400, form_tampered), one older than a day too (form_expired).",
+    )
     confirm_personal_information: bool = Field(
         default=False,
         description="Send even though the text seems to hold personal information (a phone "
         "number, e-mail address or ID number); without it such a comment is answered 400 "
         "with code confirm_personal_information.",
     )
+
+
+class StampOut(Schema):
+    issued: str = Field(description="Send it back as `issued` with the comment.")
+    min_seconds: float = Field(
+        description="A comment sent sooner than this after the stamp is weighed as "
+                    "possibly automated (held for a moderator, or refused with other signs).")
 
 
 class SubmitOut(Schema):

@@ -34,6 +34,7 @@ def comment_submit(
     commenter_token: str,
     commenter_is_new: bool = False,
     network_hash: str = "",
+    held: dict | None = None,
 ) -> Comment:
     """Accept a reader's comment into the moderation queue.
 
@@ -44,7 +45,11 @@ def comment_submit(
     embedding page: a thread made by this comment gets them; an existing thread
     only gains a title it lacks. ``commenter_is_new``: the token was made for this
     submission (:func:`~tribune.comments.commenters.commenter_token_for_submission`),
-    so no commenter can have it yet.
+    so no commenter can have it yet. ``held``: why the comment is held for a
+    moderator although accepted (a triage label from
+    :func:`tribune.abuse.timing.submission_weigh`): it stays pending even on a
+    post-moderated thread, and is triaged in this transaction with that label,
+    so the moderator sees why.
     """
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
@@ -78,7 +83,7 @@ def comment_submit(
                 code="unknown_parent",
             )
 
-    if _plain(ref, title):
+    if held is None and _plain(ref, title):
         # Most submissions: written in the next batch (tribune.comments.batches).
         thread = ref.thread
         comment = Comment(
@@ -114,11 +119,11 @@ def comment_submit(
         )
         from tribune.triage.services import comment_triage  # signals, priority, campaigns
 
-        comment_triage(comment=comment)
+        comment_triage(comment=comment, extra_label=held)
         from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
 
         comment_event(event="submitted", comment=comment)
-        if thread.moderation == ModerationMode.POST:
+        if thread.moderation == ModerationMode.POST and held is None:
             from tribune.moderation.services import comment_decide
 
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",

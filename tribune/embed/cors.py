@@ -18,6 +18,7 @@ PUBLIC_PATHS = (
     "/api/v1/counts",
     "/api/v1/me",
     "/api/v1/reports",
+    "/api/v1/stamp",
     "/embed/config",
 )
 ALLOW_METHODS = "GET, POST, DELETE"

@@ -23,11 +23,11 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,10 @@ REASON_NOTES = {
     "": "",
     "spam": "marked as spam in the source",
     "deleted": "deleted in the source",
+    "thread_deleted": "its thread was deleted in the source",
 }
+# The clause a rejection for each reason cites (the keys of ``Importer.clauses``).
+REASON_CLAUSE = {"spam": "spam", "deleted": "deleted", "thread_deleted": "deleted"}
 
 
 class ImportRefused(InvalidInput):
@@ -69,6 +72,12 @@ class ImportRefused(InvalidInput):
 class ThreadIn:
     url: str
     title: str = ""
+    # What the source says of the thread; used only when the import creates it
+    # (a thread already here keeps its own settings). A closed thread is created
+    # closed; ``created`` is the article's date in the source, from which the
+    # site's automatic closing counts.
+    is_open: bool = True
+    created: datetime | None = None
     # Exact field values (Tribune exports only): desk code, is_open, …
     fields: dict = field(default_factory=dict)
 
@@ -90,6 +99,9 @@ class CommentIn:
     thread_title: str = ""
     # Tribune exports only: triage, reports and erasure (see exporting.py).
     extras: dict | None = None
+    # The source's thread, for the thread this comment may create (see ThreadIn).
+    thread_open: bool = True
+    thread_created: datetime | None = None
 
 
 def pseudonym_hash(source: str, author_key: str) -> str:
@@ -104,6 +116,8 @@ class Counts:
     threads_created: int = 0
     threads_existing: int = 0
     threads_skipped: int = 0
+    # Created closed, because the source had closed (or deleted) them.
+    threads_closed: int = 0
     comments_imported: int = 0
     approved: int = 0
     pending: int = 0
@@ -111,9 +125,18 @@ class Counts:
     already_imported: int = 0
     skipped_outside_sites: int = 0
     skipped_empty: int = 0
+    # Deleted in the source with nothing left of them (Isso blanks them).
+    skipped_deleted: int = 0
     skipped_other: int = 0
     replies_linked: int = 0
+    # Replies shown at the top level, by why: the parent is not in any import
+    # (``replies_parent_missing``), is under another article
+    # (``replies_parent_elsewhere``), or is not older than the reply, as in a
+    # cycle of parents (``replies_parent_later``). ``replies_orphaned``: their sum.
     replies_orphaned: int = 0
+    replies_parent_missing: int = 0
+    replies_parent_elsewhere: int = 0
+    replies_parent_later: int = 0
     skipped_urls: list[str] = field(default_factory=list)
     # Tribune exports only: what else was created, by kind ("bans": 2, …), and
     # the webhooks left out because the export holds no secret for them.
@@ -168,12 +191,41 @@ class Importer:
             thread = self._thread_exact(record, ref.url, ref.site)
             self.counts.threads_created += 1
         else:
-            title = " ".join(plain(record.title or "", keep_newlines=False).split())
-            thread = thread_get_or_create(url=ref.url, title=title[:TITLE_MAX])
+            thread = self._thread_new(record, ref)
             self.counts.threads_created += 1
         value = (thread.pk, thread.site_id, thread.desk.language)
         self._remember(self.threads, record.url, value, limit=THREAD_CACHE_MAX)
         return value
+
+    def _thread_new(self, record: ThreadIn, ref) -> Thread:
+        """A thread as the source had it: closed if it was closed, dated from the
+        article's date in the source, so that the site's automatic closing
+        (``auto_close_days``) counts from when the article was published, not
+        from the day of the migration."""
+        title = " ".join(plain(record.title or "", keep_newlines=False).split())[:TITLE_MAX]
+        created = record.created
+        if created is not None and created > timezone.now():
+            created = None  # a date in the future is an error of the source
+        if record.is_open and created is None:
+            return thread_get_or_create(url=ref.url, title=title)
+        site = ref.site
+        closes_at = None
+        if site.auto_close_days:
+            closes_at = (created or timezone.now()) + timedelta(days=site.auto_close_days)
+        try:
+            with transaction.atomic():
+                thread = Thread.objects.create(site=site, desk=site.default_desk, url=ref.url,
+                                               title=title, is_open=record.is_open,
+                                               closes_at=closes_at)
+        except IntegrityError:
+            # A reader's first comment created it meanwhile: it keeps its settings.
+            return Thread.objects.select_related("desk", "site").get(url=ref.url)
+        if created is not None:
+            Thread.objects.filter(pk=thread.pk).update(created_at=created)
+            thread.created_at = created
+        if not record.is_open:
+            self.counts.threads_closed += 1
+        return thread
 
     def _thread_exact(self, record: ThreadIn, url: str, site) -> Thread:
         from .records import load_fields
@@ -274,7 +326,9 @@ class Importer:
             if not record.body.strip() and record.fields is None:
                 self.counts.skipped_empty += 1
                 continue
-            thread = self.thread(ThreadIn(url=record.thread_url, title=record.thread_title))
+            thread = self.thread(ThreadIn(url=record.thread_url, title=record.thread_title,
+                                          is_open=record.thread_open,
+                                          created=record.thread_created))
             if thread is None:
                 self.counts.skipped_outside_sites += 1
                 continue
@@ -371,7 +425,7 @@ class Importer:
         decided = record.created if status != Status.PENDING else None
         clause = None
         if status == Status.REJECTED:
-            clause = self.clauses.get(record.reason or "deleted")
+            clause = self.clauses.get(REASON_CLAUSE.get(record.reason, "deleted"))
         return Comment(
             thread_id=thread[0], commenter_id=commenters[record.commenter_hash],
             author=record.author, body=record.body, status=status,
@@ -425,40 +479,54 @@ class Importer:
 
     def link_parents(self) -> None:
         """Give each imported reply its parent, now that every comment is in.
-        A parent that is missing or under another thread leaves the reply at the
-        top level (counted as orphaned)."""
+
+        A reply is linked only to a parent under the same article that came
+        before it (earlier, or at the same time and earlier in the import): so no
+        file, however its parents point, can make a cycle of replies. Otherwise the
+        reply is shown at the top level and counted with its reason: parent
+        missing, under another article, or not older than the reply."""
         last = 0
         while True:
             rows = list(
                 ImportedComment.objects.filter(run=self.run, id__gt=last)
                 .exclude(parent_source_id="")
                 .order_by("id")
-                .values_list("id", "comment_id", "comment__thread_id", "parent_source_id")[:BATCH]
+                .values_list("id", "comment_id", "comment__thread_id",
+                             "comment__submitted_at", "parent_source_id")[:BATCH]
             )
             if not rows:
                 return
             last = rows[-1][0]
-            wanted = {r[3] for r in rows}
+            wanted = {r[4] for r in rows}
             parents = {
-                sid: (cid, tid) for sid, cid, tid in
+                sid: (cid, tid, at) for sid, cid, tid, at in
                 ImportedComment.objects.filter(
                     source=self.source, source_id__in=wanted
-                ).values_list("source_id", "comment_id", "comment__thread_id")
+                ).values_list("source_id", "comment_id", "comment__thread_id",
+                              "comment__submitted_at")
             }
             if self.source != Source.TRIBUNE:
                 carried = dict(ImportedRecord.objects.filter(
                     kind=ORIGIN + self.source, key__in=wanted - parents.keys())
                     .values_list("object_id", "key"))
                 parents.update(
-                    (carried[cid], (cid, tid)) for cid, tid in
-                    Comment.objects.filter(pk__in=carried).values_list("pk", "thread_id"))
+                    (carried[cid], (cid, tid, at)) for cid, tid, at in
+                    Comment.objects.filter(pk__in=carried)
+                    .values_list("pk", "thread_id", "submitted_at"))
             updates = []
-            for _id, comment_id, thread_id, parent_sid in rows:
+            for _id, comment_id, thread_id, submitted_at, parent_sid in rows:
                 parent = parents.get(parent_sid)
-                if parent is None or parent[1] != thread_id or parent[0] == comment_id:
-                    self.counts.replies_orphaned += 1
+                if parent is None:
+                    reason = "replies_parent_missing"
+                elif parent[1] != thread_id:
+                    reason = "replies_parent_elsewhere"
+                elif (parent[2], parent[0]) >= (submitted_at, comment_id):
+                    reason = "replies_parent_later"
+                else:
+                    updates.append(Comment(pk=comment_id, parent_id=parent[0]))
                     continue
-                updates.append(Comment(pk=comment_id, parent_id=parent[0]))
+                self.counts.replies_orphaned += 1
+                setattr(self.counts, reason, getattr(self.counts, reason) + 1)
             Comment.objects.bulk_update(updates, ["parent"], batch_size=500)
             self.counts.replies_linked += len(updates)
 

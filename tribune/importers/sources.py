@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from tribune.core.errors import TribuneError
 from tribune.sites.urls import origin_of
 
 from .engine import CommentIn, Importer, ImportRefused, ThreadIn, pseudonym_hash
-from .text import author_name, html_to_text, plain
+from .text import ANONYMOUS, author_name, html_to_text, plain
 from .xml import attr, child, child_text, events, local
 
 
@@ -40,10 +41,27 @@ def _true(value: str) -> bool:
 # --- Disqus -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _DisqusThread:
+    link: str
+    title: str
+    created: dt.datetime | None
+    closed: bool
+    deleted: bool
+
+
 def read_disqus(fileobj, importer: Importer) -> None:
     """A Disqus XML export: ``<disqus>`` holding ``<category>``, ``<thread dsq:id>``
-    and ``<post dsq:id>`` elements (threads before the posts that cite them)."""
-    threads: dict[str, tuple[str, str]] = {}
+    and ``<post dsq:id>`` elements (threads before the posts that cite them).
+
+    Disqus may hold several threads for one article (one per identifier it was
+    embedded with); the article is closed in Tribune when every one of them was
+    closed or deleted. Closed articles are created once the threads have been read,
+    even those without a comment, so that nobody can comment where the newsroom
+    had closed comments."""
+    threads: dict[str, _DisqusThread] = {}
+    closed_links: dict[str, bool] = {}  # link → every thread of it closed or deleted
+    threads_done = False
     for event, elem, open_ in events(fileobj, kind="Disqus"):
         if event == "start":
             if not open_ and local(elem.tag) != "disqus":
@@ -55,15 +73,44 @@ def read_disqus(fileobj, importer: Importer) -> None:
             continue
         name = local(elem.tag)
         if name == "thread":
-            threads[attr(elem, "id")] = (child_text(elem, "link").strip(),
-                                         child_text(elem, "title"))
+            thread = _disqus_thread(elem)
+            threads[attr(elem, "id")] = thread
+            closed_links[thread.link] = (closed_links.get(thread.link, True)
+                                         and (thread.closed or thread.deleted))
         elif name == "post":
-            _disqus_post(elem, threads, importer)
+            if not threads_done:
+                _disqus_closed_threads(threads, closed_links, importer)
+                threads_done = True
+            _disqus_post(elem, threads, closed_links, importer)
         open_[0].remove(elem)
+    if not threads_done:
+        _disqus_closed_threads(threads, closed_links, importer)
 
 
-def _disqus_post(elem, threads, importer: Importer) -> None:
-    post_id = attr(elem, "id")
+def _disqus_thread(elem) -> _DisqusThread:
+    created = child_text(elem, "createdAt").strip()
+    return _DisqusThread(
+        link=child_text(elem, "link").strip(), title=child_text(elem, "title"),
+        created=_when(created, what=f"Thread {attr(elem, 'id')}") if created else None,
+        closed=_true(child_text(elem, "isClosed")), deleted=_true(child_text(elem, "isDeleted")),
+    )
+
+
+def _disqus_closed_threads(threads: dict[str, _DisqusThread], closed_links: dict[str, bool],
+                           importer: Importer) -> None:
+    seen: set[str] = set()
+    for thread in threads.values():
+        if closed_links.get(thread.link) and thread.link not in seen:
+            seen.add(thread.link)
+            importer.thread(ThreadIn(url=thread.link, title=thread.title, is_open=False,
+                                     created=thread.created))
+
+
+def _disqus_post(elem, threads: dict[str, _DisqusThread], closed_links: dict[str, bool],
+                 importer: Importer) -> None:
+    # Disqus's own id (dsq:id); the documented format also allows a post named
+    # only by its <id>.
+    post_id = attr(elem, "id") or child_text(elem, "id").strip()
     if not post_id:
         raise ImportRefused(_("A <post> has no dsq:id. Nothing was imported."))
     thread_ref = child(elem, "thread")
@@ -75,24 +122,39 @@ def _disqus_post(elem, threads, importer: Importer) -> None:
     name = author_name(child_text(author, "name") if author is not None else "")
     username = child_text(author, "username").strip() if author is not None else ""
     anonymous = author is None or _true(child_text(author, "isAnonymous"))
-    key = f"u:{username}" if username and not anonymous else f"n:{name}"
     if _true(child_text(elem, "isSpam")):
         status, reason = Status.REJECTED, "spam"
     elif _true(child_text(elem, "isDeleted")):
         status, reason = Status.REJECTED, "deleted"
+    elif thread.deleted:
+        status, reason = Status.REJECTED, "thread_deleted"
     elif child(elem, "isApproved") is not None and not _true(child_text(elem, "isApproved")):
         status, reason = Status.PENDING, ""
     else:
         status, reason = Status.APPROVED, ""
     parent = child(elem, "parent")
     importer.add(CommentIn(
-        source_id=post_id, thread_url=thread[0], thread_title=thread[1],
+        source_id=post_id, thread_url=thread.link, thread_title=thread.title,
+        thread_open=not closed_links.get(thread.link, False), thread_created=thread.created,
         author=name, body=html_to_text(child_text(elem, "message")),
         created=_when(child_text(elem, "createdAt"), what=f"Post {post_id}"),
         status=status, reason=reason,
-        parent_source_id=attr(parent, "id") if parent is not None else "",
-        commenter_hash=pseudonym_hash("disqus", key),
+        parent_source_id=(attr(parent, "id") or (parent.text or "").strip())
+        if parent is not None else "",
+        commenter_hash=pseudonym_hash("disqus", _author_key(
+            account=username if not anonymous else "", name=name, source_id=post_id)),
     ))
+
+
+def _author_key(*, account: str, name: str, source_id: str) -> str:
+    """Who an imported comment's commenter is: the source's account when it had
+    one; a guest by the name they gave; a guest who gave no name is a commenter
+    of their own (one per comment), not one "Anonymous" who wrote them all."""
+    if account:
+        return f"u:{account}"
+    if name != ANONYMOUS:
+        return f"n:{name}"
+    return f"c:{source_id}"
 
 
 # --- WordPress (WXR) -----------------------------------------------------------------
@@ -132,14 +194,53 @@ def read_wordpress(fileobj, importer: Importer) -> None:
                 for pending in waiting:
                     _wp_comment(pending, elem, blog, importer)
                 waiting = []
+                _wp_closed_item(elem, importer)
             open_[1].remove(elem)
+
+
+# Comments of these types are readers' comments; the others are pingbacks,
+# trackbacks and plugins' private records (WooCommerce's order notes are
+# comments of type "order_note"), which are not imported.
+_WP_COMMENT_TYPES = {"", "comment", "review"}
+# Items that are not articles: their comment settings mean nothing to readers.
+_WP_NOT_ARTICLES = {"attachment", "nav_menu_item", "revision", "custom_css",
+                    "customize_changeset", "oembed_cache", "user_request", "wp_block",
+                    "wp_template", "wp_template_part", "wp_global_styles", "wp_navigation",
+                    "wp_font_family", "wp_font_face"}
+
+
+def _wp_thread_fields(item) -> tuple[bool, dt.datetime | None]:
+    """Whether the article takes comments (``wp:comment_status``) and its date."""
+    is_open = child_text(item, "comment_status").strip().lower() != "closed"
+    when = child_text(item, "post_date_gmt").strip()
+    if not when or when.startswith("0000"):
+        when = child_text(item, "post_date").strip()
+    created = None
+    if when and not when.startswith("0000"):
+        created = _when(when, what=f"Post {child_text(item, 'post_id').strip()[:20]}")
+    return is_open, created
+
+
+def _wp_closed_item(item, importer: Importer) -> None:
+    """An article whose comments were closed in WordPress is created closed,
+    even without a comment, so that readers cannot comment where they could not.
+    Only published articles: drafts, private posts and plugins' records (orders,
+    attachments) are no page a reader can comment under."""
+    link = child_text(item, "link").strip()
+    if (not link or child_text(item, "post_type").strip() in _WP_NOT_ARTICLES
+            or child_text(item, "status").strip() != "publish"):
+        return
+    is_open, created = _wp_thread_fields(item)
+    if not is_open:
+        importer.thread(ThreadIn(url=link, title=child_text(item, "title"), is_open=False,
+                                 created=created))
 
 
 def _wp_comment(elem, item, blog: str, importer: Importer) -> None:
     comment_id = child_text(elem, "comment_id").strip()
     if not comment_id:
         raise ImportRefused(_("A <wp:comment> has no comment_id. Nothing was imported."))
-    if child_text(elem, "comment_type").strip() in ("pingback", "trackback"):
+    if child_text(elem, "comment_type").strip() not in _WP_COMMENT_TYPES:
         importer.counts.skipped_other += 1
         return
     approved = child_text(elem, "comment_approved").strip()
@@ -149,11 +250,14 @@ def _wp_comment(elem, item, blog: str, importer: Importer) -> None:
         when = child_text(elem, "comment_date").strip()
     user_id = child_text(elem, "comment_user_id").strip()
     name = author_name(child_text(elem, "comment_author"))
-    key = f"u:{user_id}" if user_id not in ("", "0") else f"n:{name}"
+    key = _author_key(account=user_id if user_id not in ("", "0") else "", name=name,
+                      source_id=comment_id)
     parent = child_text(elem, "comment_parent").strip()
+    thread_open, thread_created = _wp_thread_fields(item)
     importer.add(CommentIn(
         source_id=f"{blog}#{comment_id}", thread_url=child_text(item, "link").strip(),
-        thread_title=child_text(item, "title"),
+        thread_title=child_text(item, "title"), thread_open=thread_open,
+        thread_created=thread_created,
         author=name, body=html_to_text(child_text(elem, "comment_content")),
         created=_when(when, what=f"Comment {comment_id}"), status=status, reason=reason,
         parent_source_id=f"{blog}#{parent}" if parent not in ("", "0") else "",
@@ -216,6 +320,12 @@ def read_isso(path: Path, importer: Importer, *, origin: str = "") -> None:
                 raise ImportRefused(_("Comment %(id)s has no readable date. Nothing was "
                                       "imported.") % {"id": cid}) from None
             status, reason = _ISSO_MODES.get(mode, (Status.PENDING, ""))
+            body = plain(str(text or "")).strip()
+            if mode == 4 and not body:
+                # Isso keeps a deleted comment that has replies as an empty row
+                # (its text and name wiped): nothing of it is left to keep.
+                importer.counts.skipped_deleted += 1
+                continue
             name = author_name(str(author or ""))
             try:
                 prefix = origin_of(url)
@@ -223,10 +333,11 @@ def read_isso(path: Path, importer: Importer, *, origin: str = "") -> None:
                 prefix = ""
             importer.add(CommentIn(
                 source_id=f"{prefix}#{cid}", thread_url=url, thread_title=str(title or ""),
-                author=name, body=plain(str(text or "")).strip(), created=created_at,
+                author=name, body=body, created=created_at,
                 status=status, reason=reason,
                 parent_source_id=f"{prefix}#{parent}" if parent else "",
-                commenter_hash=pseudonym_hash(f"isso:{prefix}", f"n:{name}"),
+                commenter_hash=pseudonym_hash(f"isso:{prefix}", _author_key(
+                    account="", name=name, source_id=str(cid))),
             ))
     except sqlite3.DatabaseError as error:
         raise ImportRefused(_("The Isso database cannot be read (%(error)s). Nothing was "

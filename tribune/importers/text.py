@@ -76,6 +76,10 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
-def author_name(value: str, *, default: str = "Anonymous") -> str:
+# The name of an author who gave none (blank in the source).
+ANONYMOUS = "Anonymous"
+
+
+def author_name(value: str, *, default: str = ANONYMOUS) -> str:
     name = re.sub(r"\s+", " ", plain(value or "", keep_newlines=False)).strip()
     return (name or default)[:NAME_MAX]

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_http_methods
 
 from tribune.abuse.forms import FormTampered, form_guard_check
 from tribune.abuse.services import RateLimited, ratelimit_check
+from tribune.abuse.timing import submission_weigh
 from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_from_request,
@@ -370,11 +371,11 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         return _error_page(request, error, form=form)
     form.url = ref.url
     try:
-        form_guard_check(request, request.POST, url=ref.url)
+        page_age = form_guard_check(request, request.POST, url=ref.url)
     except FormTampered as error:
         return _error_page(request, error, site=ref.site, form=form,
                            thread_href=_thread_href(ref.url))
-    except TribuneError as error:  # too fast or too old: the form again, text kept
+    except TribuneError as error:  # too old: the form again, text kept
         form.add_error(error)
         return _thread_page(request, ref, form=form, status=error.status)
 
@@ -401,6 +402,9 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
     try:
         ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
                                               "network": network})
+        held = submission_weigh(age=page_age, url=ref.url, author=form.author, body=form.body,
+                                commenter_token=token, commenter_is_new=is_new,
+                                network_hash=network)
         comment = comment_submit(
             url=ref.url,
             author=form.author,
@@ -409,6 +413,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
             commenter_token=token,
             commenter_is_new=is_new,
             network_hash=network,
+            held=held.label() if held is not None else None,
         )
     except TribuneError as error:
         form.add_error(error)

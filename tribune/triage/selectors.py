@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
+from django.utils.formats import number_format
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -87,6 +88,15 @@ def label_text(label: dict) -> str:
         return _("Surge: %(n)d comments on this article in 10 minutes") % {"n": label["n"]}
     if code == "held":
         return _("Held for a senior moderator")
+    if code == "sent_fast":
+        text = _("Sent %(seconds)s s after its page opened (a paste, or a program)") % {
+            "seconds": number_format(label.get("seconds", 0), decimal_pos=1)}
+        if label.get("signals"):
+            names = {"links": _("links"), "spam": _("spam-like"),
+                     "burst": _("several comments in a minute")}
+            text += "; " + _("known commenter, despite: %(signals)s") % {
+                "signals": ", ".join(str(names.get(s, s)) for s in label["signals"])}
+        return text
     if code == "auto_rejected":
         return _("Rejected automatically by the site's policy")
     return str(code)

@@ -252,10 +252,16 @@ class Assessment:
     now: datetime
 
 
-def comment_assess(*, comment: Comment) -> Assessment:
+# Priority added by a label the submission brought (a comment held because it
+# was sent seconds after its page opened: tribune.abuse.timing).
+EXTRA_LABEL_PRIORITY = 15
+
+
+def comment_assess(*, comment: Comment, extra_label: dict | None = None) -> Assessment:
     """Read phase of triage: everything that needs no lock (text signals,
     velocity, signature and band keys, cluster candidates, the site's policy:
-    four queries). Writes nothing; may run outside any transaction."""
+    four queries). Writes nothing; may run outside any transaction.
+    ``extra_label``: a reason the submission itself brought, added to the labels."""
     # Windows are measured from the comment's own time, so a comment triaged
     # late (backfill) is judged as it would have been on arrival.
     now = comment.submitted_at or timezone.now()
@@ -265,6 +271,9 @@ def comment_assess(*, comment: Comment) -> Assessment:
         terms=desk_terms(desk_id=thread.desk_id),
     )
     priority, labels = priority_of(signals, _velocity(comment, now))
+    if extra_label is not None:
+        priority = min(100, priority + EXTRA_LABEL_PRIORITY)
+        labels = [extra_label, *labels]
     sig = campaign.signature(comment.body)
     keys = campaign.band_keys(sig) if sig is not None else []
     matches = _cluster_matches(sig, keys, now) if sig is not None else []
@@ -339,7 +348,7 @@ def assessment_store(*, assessment: Assessment) -> CommentTriage:
     return triage
 
 
-def comment_score(*, comment: Comment) -> CommentTriage:
+def comment_score(*, comment: Comment, extra_label: dict | None = None) -> CommentTriage:
     """Score ``comment`` and store the result; raises on any failure.
 
     The caller may rely on: one :class:`CommentTriage` row for the comment, its
@@ -349,10 +358,12 @@ def comment_score(*, comment: Comment) -> CommentTriage:
     comment outside any cluster is written with one insert for its triage and
     one for its band keys (:func:`assessment_store`).
     """
-    return assessment_store(assessment=comment_assess(comment=comment))
+    return assessment_store(assessment=comment_assess(comment=comment,
+                                                      extra_label=extra_label))
 
 
-def comment_triage(*, comment: Comment) -> CommentTriage | None:
+def comment_triage(*, comment: Comment, extra_label: dict | None = None
+                   ) -> CommentTriage | None:
     """Triage a comment being submitted; called inside the submitting
     transaction, right after the comment row is created.
 
@@ -364,10 +375,16 @@ def comment_triage(*, comment: Comment) -> CommentTriage | None:
     backfill``, triages the committed comment). Either way a failure of triage
     never loses the comment: it is logged (the comment's id only) and the
     comment waits unscored until ``tribune triage backfill`` or the next sweep.
+
+    With ``extra_label`` (a comment held for how it was sent) it triages now,
+    whatever the mode: the label exists only in this call, and it is how the
+    moderator learns why the comment was held.
     """
     from . import background
 
     mode = background.triage_mode()
+    if extra_label is not None:
+        mode = "inline"
     if mode == "thread":
         comment_id = comment.pk
         transaction.on_commit(lambda: background.enqueue(comment_id))
@@ -376,7 +393,7 @@ def comment_triage(*, comment: Comment) -> CommentTriage | None:
         return None
     try:
         with transaction.atomic():
-            return comment_score(comment=comment)
+            return comment_score(comment=comment, extra_label=extra_label)
     except Exception:
         logger.exception("triage failed for comment %s", comment.pk)
         return None

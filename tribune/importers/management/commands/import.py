@@ -62,13 +62,19 @@ class Command(BaseCommand):
         write(f"Imported {c.comments_imported} comments from {source} "
               f"({c.approved} published, {c.pending} awaiting moderation, "
               f"{c.rejected} not published).")
-        write(f"Threads: {c.threads_created} created, {c.threads_existing} already there, "
+        write(f"Threads: {c.threads_created} created ({c.threads_closed} of them closed, as "
+              f"in the source), {c.threads_existing} already there (their settings kept), "
               f"{c.threads_skipped} skipped (not under a registered site or not a valid URL).")
         write(f"Replies linked to their parents: {c.replies_linked}; "
-              f"shown at the top level (parent missing): {c.replies_orphaned}.")
+              f"shown at the top level: {c.replies_orphaned} (parent missing: "
+              f"{c.replies_parent_missing}, under another article: "
+              f"{c.replies_parent_elsewhere}, not older than the reply: "
+              f"{c.replies_parent_later}).")
         write(f"Skipped: {c.already_imported} already imported, {c.skipped_outside_sites} "
-              f"outside registered sites, {c.skipped_empty} empty, {c.skipped_other} other "
-              "(pingbacks, unknown thread).")
+              f"outside registered sites, {c.skipped_empty} empty, {c.skipped_deleted} deleted "
+              f"with nothing left, {c.skipped_other} other (pingbacks, trackbacks, private "
+              "notes, unknown thread).")
+        write("Not carried over: e-mail and IP addresses, author websites, likes and votes.")
         for url in c.skipped_urls:
             write(f"  skipped thread: {url}")
         if c.restored:
