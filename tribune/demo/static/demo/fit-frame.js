@@ -11,6 +11,7 @@
     if (event.origin !== tribune || event.source !== frame.contentWindow) return;
     var data = event.data;
     if (!data || data.type !== "tribune:resize" || typeof data.height !== "number") return;
+    frame.style.boxSizing = "content-box";  // the height is the page's, borders aside
     frame.style.height = Math.ceil(data.height) + "px";
     frame.style.maxHeight = "none";
     if (typeof data.anchor === "number") {
