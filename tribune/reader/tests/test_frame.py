@@ -131,3 +131,21 @@ def test_without_javascript_the_frame_shows_published_comments_before_the_form(
     assert box["y"] <= first["y"] and first["y"] + 40 <= box["y"] + box["height"]
     # The frame keeps the demo's fixed height, and scrolls inside.
     assert box["height"] < inner.evaluate("document.documentElement.scrollHeight")
+
+    # Each page the form leads to opens on its heading, inside the frame's box.
+    def in_frame_box(locator):
+        expect(locator).to_be_visible()
+        frame_box = page.locator("#tribune-comments").bounding_box()
+        heading = locator.bounding_box()
+        assert frame_box["y"] - 1 <= heading["y"] < frame_box["y"] + frame_box["height"] - 20, \
+            (frame_box, heading)
+
+    frame.get_by_label("Display name").fill("Mina")
+    frame.get_by_label("Comment", exact=True).fill("Call me on 010-1234-5678 about this")
+    frame.get_by_role("button", name="Send for moderation").click()
+    in_frame_box(frame.get_by_role("heading", name="Before you send your comment"))
+    frame.get_by_role("button", name="Edit my comment").click()
+    in_frame_box(frame.get_by_role("heading", name="Write a comment"))
+    frame.get_by_role("button", name="Send for moderation").click()
+    frame.get_by_role("button", name="Send it anyway").click()
+    in_frame_box(frame.get_by_role("heading", name="Your comments"))
