@@ -345,6 +345,7 @@
           edit.focus();
           return;
         }
+        ask(null);
         error.textContent = S.not_sent + ": " + (e && e.code ? e.message : S.offline);
         error.hidden = false;
         var field = { author: name, body: body, email: email }[e && e.field];
