@@ -211,3 +211,17 @@ def test_asked_before_personal_information_is_sent(surface):
     expect(root.get_by_text(RECEIVED)).to_be_visible()
     assert Comment.objects.get().body == "Call me on 010-1234-5678 about this"
     assert surface.foreign == []
+
+
+def test_a_long_reply_chain_names_whom_a_flattened_reply_answers(surface):
+    parent = None
+    for n in range(7):
+        parent = make_published(url=surface.article, author=f"R{n}", body=f"Reply {n}",
+                                parent=parent).pk
+    surface.open()
+    published = surface.published()
+    expect(published).to_contain_text("Reply 6")
+    # Five levels deep and below, replies are shown at one depth, each naming its parent.
+    expect(published.get_by_text("In reply to R4")).to_be_visible()
+    expect(published.get_by_text("In reply to R5")).to_be_visible()
+    expect(published.get_by_text("In reply to R3")).to_have_count(0)
