@@ -304,6 +304,17 @@ def fresh_tribune(tmp_path):
 
 
 @pytest.fixture
+def screenshots(request) -> Path:
+    """Where browser tests write screenshots: ``var/screenshots`` under the
+    checkout, which git ignores. ``docs/screenshots`` holds the committed ones,
+    copied from here by hand when the pages change, so a test run leaves the
+    checkout clean."""
+    folder = request.config.rootpath / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
 def unused_port() -> int:
     return free_port()
 

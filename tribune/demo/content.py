@@ -19,6 +19,11 @@ EDIT = "edit"
 REJECT = "reject"
 PENDING = "pending"
 
+# How an article page shows its comments, as a publisher's page would: the
+# one-script-tag widget (embed.js), or the no-JS thread page in an <iframe>.
+WIDGET = "widget"
+IFRAME = "iframe"
+
 
 @dataclass(frozen=True)
 class DemoDesk:
@@ -47,6 +52,7 @@ class DemoArticle:
     title: str
     paragraphs: tuple[str, ...]
     comments: tuple[DemoComment, ...] = field(default=())
+    embed: str = WIDGET
 
     @property
     def path(self) -> str:
@@ -130,6 +136,7 @@ ARTICLES: tuple[DemoArticle, ...] = (
     ),
     DemoArticle(
         slug="night-buses-hospital",
+        embed=IFRAME,
         desk="en",
         title="Night buses to run to the hospital district from next month",
         paragraphs=(
@@ -159,6 +166,7 @@ ARTICLES: tuple[DemoArticle, ...] = (
     ),
     DemoArticle(
         slug="coastal-village-seawall",
+        embed=IFRAME,
         desk="ko",
         title="동백리 방파제 보강 공사 마무리… 주민들 “태풍철 한시름 덜어”",
         paragraphs=(
@@ -196,6 +204,7 @@ ARTICLES: tuple[DemoArticle, ...] = (
     ),
     DemoArticle(
         slug="early-apricot-harvest",
+        embed=IFRAME,
         desk="ug",
         title="ئىللىق باھار سەۋەبىدىن ئۆرۈك ھوسۇلى بالدۇر باشلاندى",
         paragraphs=(

@@ -17,7 +17,8 @@ from tribune.core.errors import InvalidInput, NotFound
 from tribune.integrations.services import thread_save
 from tribune.moderation.models import DeskAssignment, Role
 from tribune.moderation.services import comment_decide, moderator_create
-from tribune.sites.models import Desk, Site
+from tribune.publishing.services import thread_publish
+from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.sites.services import desk_create, site_create, site_for_origin
 from tribune.sites.urls import origin_of
 from tribune.threads.models import Thread
@@ -43,6 +44,8 @@ class DemoLoaded:
     published: int
     pending: int
     created_comments: int
+    # The origins the demo site was served at before this run moved it.
+    moved_from: tuple[str, ...] = ()
 
 
 def demo_password() -> str:
@@ -54,14 +57,16 @@ def demo_load(*, origin: str, password: str | None = None) -> DemoLoaded:
 
     Safe to run again: existing desks, site, threads and comments are reused —
     a thread that already has comments gets no new ones — and the demo
-    moderator's password is reset to ``password`` (random when None).
+    moderator's password is reset to ``password`` (random when None). Run again
+    at another origin (``PORT=9000 ./scripts/demo``), the demo site moves there
+    with its threads instead of a second demo site being made.
     """
     origin = origin_of(origin, field="origin")
     password = password or demo_password()
     created = 0
     with transaction.atomic():
         desks = {d.code: _desk(d.code, d.name, d.language, d.direction) for d in DESKS}
-        site = _site(origin, desks["en"])
+        site, moved_from = _site(origin, desks["en"])
         moderator = _moderator(password, list(desks))
         threads = []
         for article in ARTICLES:
@@ -82,6 +87,7 @@ def demo_load(*, origin: str, password: str | None = None) -> DemoLoaded:
             published=counts.filter(status=Status.APPROVED).count(),
             pending=counts.filter(status=Status.PENDING).count(),
             created_comments=created,
+            moved_from=moved_from,
         )
 
 
@@ -90,11 +96,39 @@ def _desk(code: str, name: str, language: str, direction: str) -> Desk:
     return desk or desk_create(code=code, name=name, language=language, direction=direction)
 
 
-def _site(origin: str, desk: Desk) -> Site:
+def _site(origin: str, desk: Desk) -> tuple[Site, tuple[str, ...]]:
+    """The demo site at ``origin`` and the origins it moved from (see _site_move)."""
     try:
-        return site_for_origin(origin)
+        return site_for_origin(origin), ()
     except NotFound:
-        return site_create(origins=[origin], name=SITE_NAME, desk=desk)
+        pass
+    site = Site.objects.filter(name=SITE_NAME).order_by("pk").first()
+    if site is None:
+        return site_create(origins=[origin], name=SITE_NAME, desk=desk), ()
+    return site, _site_move(site, origin)
+
+
+def _site_move(site: Site, origin: str) -> tuple[str, ...]:
+    """Serve the demo site at ``origin`` only, its articles' threads with it.
+
+    The demo's article URLs follow the address it is served at, which a rerun
+    with another port changes; a real site's article URLs never do, which is
+    why this lives here and not among the sites' services.
+    """
+    old = tuple(site.origins.values_list("origin", flat=True))
+    moved = []
+    for article in ARTICLES:
+        thread = Thread.objects.filter(url__in=[o + article.path for o in old]).first()
+        if thread is not None and not Thread.objects.filter(url=origin + article.path).exists():
+            thread.url = origin + article.path
+            thread.save(update_fields=["url"])
+            moved.append(thread)
+    SiteOrigin.objects.filter(site=site).delete()
+    SiteOrigin.objects.create(site=site, origin=origin)
+    for thread in moved:
+        # The render names the thread's URL, and readers look it up by URL.
+        thread_publish(thread=thread)
+    return old
 
 
 def _moderator(password: str, desk_codes: list[str]) -> AbstractBaseUser:

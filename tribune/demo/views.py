@@ -1,8 +1,11 @@
 """The demo newspaper: a front page and articles with their comments embedded.
 
-It plays the publisher's site, so it does what a publisher's page would: an
-``<iframe>`` of Tribune's no-JS thread page, and a plain link to the same page
-for browsers without frames. No script, nothing from a third party.
+It plays the publisher's site, so it does what a publisher's page would, in the
+two ways docs/embed.md describes: some articles carry the one-script-tag widget
+(``embed.js``, with a link to the thread page for browsers without JavaScript),
+the others an ``<iframe>`` of Tribune's no-JS thread page, sized to fit by a few
+lines of script, with a plain link to the same page for browsers without frames.
+Each article page says which it shows. Nothing comes from a third party.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from tribune.publishing.selectors import published_counts
 from tribune.sites.models import SiteOrigin
 from tribune.sites.urls import origin_of
 
-from .content import ARTICLES, ARTICLES_BY_SLUG, DESKS_BY_CODE, SITE_NAME
+from .content import ARTICLES, ARTICLES_BY_SLUG, DESKS_BY_CODE, SITE_NAME, DemoArticle
 
 
 def demo_origin(request: HttpRequest) -> str:
@@ -72,4 +75,12 @@ def article(request: HttpRequest, slug: str) -> HttpResponse:
         "desk": DESKS_BY_CODE[item.desk],
         "article_url": url,
         "thread_page": _thread_page(url),
+        "other": _shown_the_other_way(item),
     })
+
+
+def _shown_the_other_way(item: DemoArticle) -> DemoArticle | None:
+    """An article whose comments are embedded the other way, in the same desk if
+    one is, so that a visitor can compare the two."""
+    others = [a for a in ARTICLES if a.embed != item.embed]
+    return next((a for a in others if a.desk == item.desk), others[0] if others else None)

@@ -30,6 +30,12 @@ def widget_strings() -> dict[str, str]:
         "published": _("Published"),
         "edited": _("Published with changes by a moderator under clause %(number)s"),
         "rejected": _("Not published under clause %(number)s"),
+        # The same sentences as the thread page's, with the clause's title.
+        "edited_title": _("Published with changes by a moderator under clause %(number)s: "
+                          "%(title)s"),
+        "rejected_title": _("Not published under clause %(number)s: %(title)s"),
+        "read_clause": _("Read clause %(number)s of the Terms of Use"),
+        "original": _("What you wrote"),
         "clause": _("Clause %(number)s: %(title)s"),
         "write": _("Write a comment"),
         "write_reply": _("Write a reply"),
@@ -51,10 +57,28 @@ def widget_strings() -> dict[str, str]:
         "empty": _("No comments have been published yet."),
         "edit_note": _("Edited by a moderator"),
         "edit_note_clause": _("Edited by a moderator under clause %(number)s"),
+        "edit_note_title": _("Edited by a moderator under clause %(number)s: %(title)s"),
         "reply": _("Reply"),
         "reply_to": _("Reply to %(name)s"),
         "in_reply_to": _("In reply to %(name)s"),
         "not_sent": _("Your comment was not sent"),
+        "email": _("E-mail address (optional)"),
+        "email_hint": _("Only if you want one e-mail telling you the decision on this comment. "
+                        "Moderators never see it; it is deleted once used, or after 30 days."),
+        "confirm": _("Before you send your comment"),
+        "edit_comment": _("Edit my comment"),
         "send_anyway": _("Send it anyway"),
+        "report": _("Report"),
+        "report_who": _("Report the comment by %(name)s"),
+        "report_heading": _("Report a comment"),
+        "report_why": _("Why should the moderators look at it?"),
+        "report_text": _("Anything the moderators should know (optional)"),
+        "report_anonymous": _("Your report is anonymous: the moderators do not learn who "
+                              "sent it."),
+        "report_send": _("Send the report"),
+        "report_cancel": _("Cancel"),
+        "report_sent": _("Thank you. The moderators will look at this comment; it stays "
+                         "published until they decide."),
+        "report_not_sent": _("Your report was not sent"),
         "offline": _("Tribune could not be reached. Check your connection and try again."),
     }

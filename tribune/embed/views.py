@@ -21,6 +21,9 @@ from django.views.decorators.http import require_http_methods
 
 from tribune.core.errors import TribuneError
 from tribune.core.text import NAME_MAX
+from tribune.moderation.models import ReportReason
+from tribune.moderation.reports import REPORT_TEXT_MAX
+from tribune.notifications.services import EMAIL_MAX
 from tribune.sites.models import Clause, Desk
 from tribune.threads.services import article_resolve
 
@@ -94,7 +97,7 @@ def _error(error: TribuneError) -> JsonResponse:
 def config(request: HttpRequest) -> JsonResponse:
     """What the widget needs besides the comments: the language, direction and
     strings of the article's desk (the thread's, else ``?desk=``, else the site's
-    default), the site's name, clause titles, limits and links."""
+    default), the site's name, clause titles, report reasons, limits and links."""
     try:
         ref = article_resolve(url=request.GET.get("url", ""))
     except TribuneError as error:
@@ -115,7 +118,10 @@ def config(request: HttpRequest) -> JsonResponse:
             "site": ref.site.name,
             "page": f"{base}{reverse('reader:thread')}?{query}",
             "terms": f"{base}{reverse('reader:terms', args=[ref.site.pk])}?{query}",
-            "limits": {"author": NAME_MAX, "body": ref.site.body_max_length},
+            "limits": {"author": NAME_MAX, "body": ref.site.body_max_length,
+                       "report": REPORT_TEXT_MAX, "email": EMAIL_MAX},
+            # Value and label of each reason a reader may give for a report.
+            "report_reasons": [[value, str(label)] for value, label in ReportReason.choices],
             "clauses": {
                 str(number): translation.gettext(title)
                 for number, title in Clause.objects.filter(site=ref.site)

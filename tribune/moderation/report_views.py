@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
@@ -28,8 +28,8 @@ from tribune.security.csrf import csrf_token_only
 from .models import ReportReason
 from .reports import REPORT_TEXT_MAX, report_create
 
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "base-uri 'none'")
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "form-action 'self'; base-uri 'none'")
 
 
 def _comment(value: object) -> Comment | None:
@@ -50,6 +50,7 @@ def _headers(response: HttpResponse, comment: Comment | None) -> HttpResponse:
     response["Content-Security-Policy"] = f"{CSP}; frame-ancestors {' '.join(ancestors)}"
     response["Referrer-Policy"] = "no-referrer"  # a reader page: see reader.views
     patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Sec-Fetch-Dest"])  # framed: reader/base.html's script
     return response
 
 

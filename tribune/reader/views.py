@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
@@ -54,10 +54,12 @@ from tribune.threads.services import ArticleRef, article_resolve
 
 from .forms import CommentForm
 
-# Nothing but our own stylesheet (and images, should a page ever have one) may
-# load; forms post to us only. frame-ancestors is added per site.
+# Nothing but our own stylesheet, our own script (reader/frame.js, given to framed
+# pages only) and images, should a page ever have one, may load; forms post to us
+# only. frame-ancestors is added per site.
 READER_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'"
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "form-action 'self'; base-uri 'none'"
 )
 # Origins are validated when a site is registered; this guard only keeps a
 # stray character from ever splitting the header into another directive.
@@ -249,6 +251,8 @@ def _reader_headers(response: HttpResponse, *, site: Site | None, language: str 
     response["Referrer-Policy"] = "no-referrer"
     # The page holds the reader's own comments and a CSRF token: never shared.
     patch_cache_control(response, private=True, no_cache=True)
+    # A framed page carries the script that fits the frame (reader/base.html).
+    patch_vary_headers(response, ["Sec-Fetch-Dest"])
     if language:
         response["Content-Language"] = language
 

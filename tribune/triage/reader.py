@@ -38,6 +38,7 @@ def confirmation_page(
         "carried": carried,
         "confirm_field": CONFIRM_FIELD,
         "edit_field": EDIT_FIELD,
-        "action": request.get_full_path(),
+        # Back to the form itself, also in a publisher's frame (reader/frame.js).
+        "action": request.get_full_path() + "#comment-form",
         "thread_href": thread_href,
     })

@@ -65,7 +65,9 @@ def test_demo_loads_desks_site_articles_comments_and_a_desk_editor():
     assert Decision.objects.exclude(moderator=user).count() == 0
 
     assert "http://127.0.0.1:8000/demo/\n" in output
-    assert "http://127.0.0.1:8000/demo/articles/" in output
+    assert "With the widget:  http://127.0.0.1:8000/demo/articles/" in output
+    assert "In an iframe:     http://127.0.0.1:8000/demo/articles/" in output
+    assert "Start the server with `tribune serve`, then open:" in output
     assert "http://127.0.0.1:8000/moderate/login/" in output
     assert "user:     demo\n" in output
     assert f"password: {PASSWORD}\n" in output
@@ -97,6 +99,34 @@ def test_demo_at_another_origin():
     assert Thread.objects.filter(url__startswith="http://localhost:9000/demo/articles/").count() \
         == len(ARTICLES)
     assert "http://localhost:9000/demo/" in output
+
+
+def test_demo_rerun_at_another_port_moves_the_demo_site_and_adds_nothing():
+    demo("--password", PASSWORD)
+    first = {t.pk: t.url for t in Thread.objects.all()}
+    before = counts()
+    output = demo("--origin", "http://127.0.0.1:9000", "--password", PASSWORD)
+    assert counts() == before
+    site = Site.objects.get()
+    assert list(site.origins.values_list("origin", flat=True)) == ["http://127.0.0.1:9000"]
+    assert {t.pk: t.url for t in Thread.objects.all()} == {
+        pk: url.replace(":8000/", ":9000/") for pk, url in first.items()}
+    assert "moved from http://127.0.0.1:8000 to http://127.0.0.1:9000" in output
+    assert "nothing was added" in output
+    # Readers find the comments at the new address, rendered under it.
+    for render in ThreadRender.objects.all():
+        assert render.url.startswith("http://127.0.0.1:9000/")
+        assert '"url":"http://127.0.0.1:9000/' in render.payload
+    # And back again: still one site, nothing twice.
+    demo("--password", PASSWORD)
+    assert counts() == before
+    assert SiteOrigin.objects.get().origin == "http://127.0.0.1:8000"
+
+
+def test_scripts_demo_says_the_server_is_starting():
+    output = demo("--password", PASSWORD, "--serving")
+    assert "The server is starting. Open:" in output
+    assert "Start the server with" not in output
 
 
 def test_demo_refuses_a_bad_origin_or_a_weak_password():

@@ -25,7 +25,9 @@ def browser_client():
 
 
 def assert_self_contained(html: str) -> None:
-    assert "<script" not in html.lower()
+    # Scripts only from this site: the widget, or the few lines that fit the frame.
+    for tag in re.findall(r"<script[^>]*>", html, re.IGNORECASE):
+        assert re.match(r'<script src="/(embed\.js|static/demo/fit-frame\.js)"', tag), tag
     # Nothing loaded from elsewhere: every src and stylesheet is on this site.
     for url in re.findall(r'(?:src|href)="([^"]*)"', html):
         assert not url.startswith(("http:", "https:", "//")), url
@@ -59,9 +61,37 @@ def test_article_page_has_its_desk_language_and_the_thread_in_a_frame(loaded, br
         assert paragraph in html
     thread_page = "/embed/thread?url=" + quote(f"{ORIGIN}/demo/articles/early-apricot-harvest",
                                                safe="")
-    assert f'<iframe class="thread" src="{thread_page}"' in html
+    assert f'<iframe id="tribune-comments" class="thread" src="{thread_page}"' in html
     assert f'<a href="{thread_page}">' in html
+    assert 'data-embed="iframe"' in html and "shows its comments in an iframe" in html
+    assert '<script src="/static/demo/fit-frame.js" defer>' in html
+    assert "/embed.js" not in html
     assert_self_contained(html)
+
+
+def test_article_page_with_the_widget_says_so_and_links_the_other_kind(loaded, browser_client):
+    response = browser_client.get("/demo/articles/riverside-library-reopens")
+    html = response.content.decode()
+    assert response.status_code == 200
+    url = f"{ORIGIN}/demo/articles/riverside-library-reopens"
+    assert (f'<script src="/embed.js" data-url="{url}" data-title="Riverside library reopens '
+            'eight months after the flood" data-desk="en" async></script>') in html
+    assert 'data-embed="widget"' in html and "with Tribune’s widget" in html
+    assert "<iframe" not in html
+    # Without JavaScript: a link to the thread page.
+    assert f'<noscript><p class="thread-link"><a href="/embed/thread?url={quote(url, safe="")}"' \
+        in html
+    # The other kind, in the same desk.
+    assert 'href="/demo/articles/night-buses-hospital">See an article with the comments in an ' \
+        'iframe</a>' in html
+    assert_self_contained(html)
+
+
+def test_the_demo_shows_both_ways_of_embedding(loaded, browser_client):
+    kinds = {a.embed for a in ARTICLES}
+    assert kinds == {"widget", "iframe"}
+    html = browser_client.get("/demo/").content.decode()
+    assert "shown with the widget" in html and "shown in an iframe" in html
 
 
 def test_article_page_points_at_the_demo_origin_from_another_host_name(loaded):

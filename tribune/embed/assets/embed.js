@@ -30,6 +30,10 @@
 
   var S = {}, conf = null, thread = null, published = [], own = [], replyTo = null,
     notice = null;
+  // What the reader is typing survives re-rendering (a reply chosen, a report
+  // opened); the question asked before personal information is sent; reports.
+  var draft = { author: null, body: "", email: "" }, asking = null, reportFor = null,
+    reported = {};
 
   function el(tag, attrs) {
     var node = document.createElement(tag);
@@ -107,22 +111,36 @@
     var state = stateOf(c), number = clauseOf(c);
     if (state === "pending") return S.pending;
     if (state === "published") return S.published;
-    var text = fmt(state, { number: number == null ? "?" : number });
     var clauseTitle = number != null && conf.clauses[String(number)];
-    return clauseTitle ? text + " — " + clauseTitle : text;
+    if (clauseTitle) return fmt(state + "_title", { number: number, title: clauseTitle });
+    return fmt(state, { number: number == null ? "?" : number });
+  }
+  function authorOf(id) {
+    for (var i = 0; i < published.length; i++) if (published[i].id === id) return published[i].author;
+    return null;
+  }
+  function clauseLink(number) {
+    return el("p", { "class": "trb-hint" }, el("a", { href: conf.terms + "#clause-" + number,
+      target: "_blank", rel: "noopener" }, fmt("read_clause", { number: number })));
   }
 
   function renderOwn() {
     if (!own.length && !notice) return null;
     var list = el("ol", { "class": "trb-own-list" });
     own.forEach(function (c) {
-      var state = stateOf(c);
+      var state = stateOf(c), number = clauseOf(c);
+      var parent = c.parent != null ? authorOf(c.parent) : null;
+      var original = state === "edited" && c.edited_body && c.body !== c.edited_body ? c.body : "";
       list.appendChild(el("li", { "class": "trb-own trb-state-" + state, "data-id": c.id },
         el("p", { "class": "trb-meta" }, el("strong", { dir: "auto" }, c.author || ""),
           " ", c.submitted ? when(c.submitted) : null),
         el("p", { "class": "trb-status" }, statusText(c)),
+        (state === "edited" || state === "rejected") && number != null ? clauseLink(number) : null,
+        parent ? el("p", { "class": "trb-hint" }, fmt("in_reply_to", { name: parent })) : null,
         el("p", { "class": "trb-body", dir: "auto" },
-          state === "rejected" ? (c.body || "") : (c.edited_body || c.body || ""))));
+          state === "rejected" ? (c.body || "") : (c.edited_body || c.body || "")),
+        original ? el("details", { "class": "trb-original" }, el("summary", null, S.original),
+          el("p", { "class": "trb-body", dir: "auto" }, original)) : null));
     });
     return el("div", { "class": "trb-own-box" },
       el("h3", null, S.own),
@@ -131,69 +149,172 @@
       own.length ? list : null);
   }
 
-  function renderComment(c, byParent, depth) {
+  function editNote(c) {
+    var title = c.edit_clause != null && conf.clauses[String(c.edit_clause)];
+    if (title) return fmt("edit_note_title", { number: c.edit_clause, title: title });
+    return c.edit_clause != null ? fmt("edit_note_clause", { number: c.edit_clause }) : S.edit_note;
+  }
+
+  // inReplyTo: set when the comment is shown below another than the one it answers.
+  function renderComment(c, byParent, depth, inReplyTo) {
     var children = byParent[c.id] || [];
     var item = el("li", { "class": "trb-comment", id: "tribune-comment-" + c.id },
       el("p", { "class": "trb-meta" }, el("strong", { "class": "trb-author", dir: "auto" },
         c.author), " ", when(c.created)),
+      inReplyTo ? el("p", { "class": "trb-hint" }, fmt("in_reply_to", { name: inReplyTo })) : null,
       el("p", { "class": "trb-body", dir: "auto" }, c.body),
-      c.edited ? el("p", { "class": "trb-edit-note" }, c.edit_clause != null ?
-        fmt("edit_note_clause", { number: c.edit_clause }) : S.edit_note) : null);
+      c.edited ? el("p", { "class": "trb-edit-note" }, editNote(c)) : null);
+    var actions = el("p", { "class": "trb-actions" });
     if (thread.open) {
       var button = el("button", { type: "button", "class": "trb-link",
         "aria-label": fmt("reply_to", { name: c.author }) }, S.reply);
       button.addEventListener("click", function () {
         replyTo = c;
         render();
-        var field = root.querySelector("textarea");
+        var field = root.querySelector("#trb-body");
         if (field) field.focus();
       });
-      item.appendChild(button);
+      actions.appendChild(button);
+      actions.appendChild(document.createTextNode(" "));
+    }
+    var report = el("button", { type: "button", "class": "trb-link",
+      "aria-label": fmt("report_who", { name: c.author }),
+      "aria-expanded": reportFor === c.id ? "true" : "false" }, S.report);
+    report.addEventListener("click", function () {
+      reportFor = reportFor === c.id ? null : c.id;
+      render();
+      var first = root.querySelector(".trb-report input");
+      if (first) first.focus();
+    });
+    if (!reported[c.id]) actions.appendChild(report);
+    item.appendChild(actions);
+    if (reported[c.id]) {
+      item.appendChild(el("p", { "class": "trb-notice", role: "status" }, S.report_sent));
+    } else if (reportFor === c.id) {
+      item.appendChild(renderReport(c));
     }
     if (children.length) {
-      var ol = el("ol", { "class": depth < 4 ? "trb-replies" : "trb-replies trb-flat" });
-      children.forEach(function (r) { ol.appendChild(renderComment(r, byParent, depth + 1)); });
+      var flat = depth >= 4;
+      var ol = el("ol", { "class": flat ? "trb-replies trb-flat" : "trb-replies" });
+      children.forEach(function (r) {
+        ol.appendChild(renderComment(r, byParent, depth + 1, flat ? c.author : null));
+      });
       item.appendChild(ol);
     }
     return item;
   }
 
+  // Report a published comment with a reason, as /embed/report does without scripts.
+  function renderReport(c) {
+    var error = el("p", { "class": "trb-error", role: "alert", hidden: "" });
+    var reasons = el("fieldset", { "class": "trb-reasons" }, el("legend", null, S.report_why));
+    conf.report_reasons.forEach(function (r) {
+      var id = "trb-reason-" + r[0];
+      reasons.appendChild(el("p", { "class": "trb-choice" },
+        el("input", { type: "radio", name: "reason", id: id, value: r[0], required: "" }),
+        " ", el("label", { "for": id }, r[1])));
+    });
+    var text = el("textarea", { id: "trb-report-text", name: "text", rows: "3",
+      maxlength: conf.limits.report, dir: "auto" });
+    var send = el("button", { type: "submit", "class": "trb-send" }, S.report_send);
+    var cancel = el("button", { type: "button", "class": "trb-link" }, S.report_cancel);
+    cancel.addEventListener("click", function () { reportFor = null; render(); });
+    var form = el("form", { "class": "trb-report", novalidate: "" },
+      el("h4", null, S.report_heading), error, reasons,
+      el("label", { "for": "trb-report-text" }, S.report_text), text,
+      el("p", { "class": "trb-hint" }, S.report_anonymous),
+      el("p", { "class": "trb-buttons" }, send, " ", cancel));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var chosen = form.querySelector("input[name=reason]:checked");
+      send.disabled = true;
+      error.hidden = true;
+      fetch(base + "/api/v1/comments/" + c.id + "/reports", {
+        method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ reason: chosen ? chosen.value : "", text: text.value })
+      }).then(function (r) {
+        return r.json().then(function (d) { return { ok: r.ok, data: d }; });
+      }).then(function (res) {
+        if (!res.ok) throw res.data.error || {};
+        reported[c.id] = true;
+        reportFor = null;
+        render();
+      }).catch(function (e) {
+        send.disabled = false;
+        error.textContent = S.report_not_sent + ": " + (e && e.code ? e.message : S.offline);
+        error.hidden = false;
+      });
+    });
+    return form;
+  }
+
   function renderForm() {
     if (!thread.open) return el("p", { "class": "trb-closed" }, S.closed);
-    var nameId = "trb-name", bodyId = "trb-body";
-    var name = el("input", { id: nameId, name: "author", type: "text", required: "",
+    var name = el("input", { id: "trb-name", name: "author", type: "text", required: "",
       maxlength: conf.limits.author, dir: "auto", autocomplete: "nickname",
       "aria-describedby": "trb-name-hint" });
-    var body = el("textarea", { id: bodyId, name: "body", rows: "6", required: "",
+    var body = el("textarea", { id: "trb-body", name: "body", rows: "6", required: "",
       maxlength: conf.limits.body, dir: "auto", "aria-describedby": "trb-body-hint" });
-    name.value = store("tribune-name") || "";
+    var email = el("input", { id: "trb-email", name: "email", type: "email",
+      maxlength: conf.limits.email, dir: "ltr", autocomplete: "email", spellcheck: "false",
+      "aria-describedby": "trb-email-hint" });
+    name.value = draft.author != null ? draft.author : (store("tribune-name") || "");
+    body.value = draft.body;
+    email.value = draft.email;
     var error = el("p", { "class": "trb-error", role: "alert", hidden: "" });
-    var button = el("button", { type: "submit", "class": "trb-send" },
-      thread.moderation === "post" ? S.publish : S.send);
+    var label = thread.moderation === "post" ? S.publish : S.send;
+    var button = el("button", { type: "submit", "class": "trb-send" }, label);
+    // Personal information in the text: ask, as the thread page does. Editing is
+    // the first choice; sending anyway is the reader's to make, knowingly.
+    var edit = el("button", { type: "button", "class": "trb-send" }, S.edit_comment);
+    var anyway = el("button", { type: "button", "class": "trb-secondary" }, S.send_anyway);
+    var reason = el("p", null, asking || "");
+    var question = el("div", { "class": "trb-warning", role: "alert", hidden: asking ? null : "" },
+      el("h4", null, S.confirm), reason, el("p", { "class": "trb-buttons" }, edit, " ", anyway));
+    button.hidden = !!asking;
+    function ask(message) {
+      asking = message;
+      reason.textContent = message || "";
+      question.hidden = !message;
+      button.hidden = !!message;
+    }
+    name.addEventListener("input", function () { draft.author = name.value; });
+    body.addEventListener("input", function () { draft.body = body.value; ask(null); });
+    email.addEventListener("input", function () { draft.email = email.value; });
+    edit.addEventListener("click", function () { ask(null); body.focus(); });
+
     var form = el("form", { "class": "trb-form", novalidate: "" },
       el("h3", null, replyTo ? S.write_reply : S.write),
-      replyTo ? el("p", { "class": "trb-replying" }, fmt("replying", { name: replyTo.author }),
-        " ", cancelButton()) : null,
+      replyTo ? el("div", { "class": "trb-replying" },
+        el("p", null, fmt("replying", { name: replyTo.author }), " ", cancelButton()),
+        el("blockquote", { dir: "auto" }, replyTo.body.length > 200 ?
+          replyTo.body.slice(0, 199) + "…" : replyTo.body)) : null,
       error,
-      el("label", { "for": nameId }, S.name),
+      el("label", { "for": "trb-name" }, S.name),
       el("p", { "class": "trb-hint", id: "trb-name-hint" },
         fmt("name_hint", { limit: conf.limits.author })),
       name,
-      el("label", { "for": bodyId }, S.body),
+      el("label", { "for": "trb-body" }, S.body),
       el("p", { "class": "trb-hint", id: "trb-body-hint" },
         fmt("body_hint", { limit: conf.limits.body })),
       body,
+      el("label", { "for": "trb-email" }, S.email),
+      el("p", { "class": "trb-hint", id: "trb-email-hint" }, S.email_hint),
+      email,
       el("p", { "class": "trb-hint" }, S.privacy),
+      question,
       button);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      button.disabled = true;
+
+    function send(confirmed) {
+      button.disabled = anyway.disabled = true;
       button.textContent = S.sending;
       error.hidden = true;
+      [name, body, email].forEach(function (f) { f.removeAttribute("aria-invalid"); });
       var payload = { url: conf.url, author: name.value, body: body.value, title: title };
       if (desk) payload.desk = desk;
       if (replyTo) payload.parent = replyTo.id;
-      if (form.confirmed) payload.confirm_personal_information = true;
+      if (email.value.trim()) payload.email = email.value;
+      if (confirmed) payload.confirm_personal_information = true;
       fetch(base + "/api/v1/comments", {
         method: "POST", credentials: "include", headers: headers(true),
         body: JSON.stringify(payload)
@@ -205,29 +326,37 @@
         if (d.commenter_token) store(TOKEN, d.commenter_token);
         store("tribune-name", name.value);
         var mine = { id: d.id, url: conf.url, author: name.value, body: body.value,
-          status: d.status, submitted: d.submitted };
+          parent: replyTo ? replyTo.id : null, status: d.status, submitted: d.submitted };
         remember(mine);
         own = [mine].concat(own.filter(function (c) { return c.id !== d.id; }));
         notice = d.status === "approved" ? S.sent_published : S.sent;
         replyTo = null;
+        asking = null;
+        draft = { author: null, body: "", email: "" };
         render();
         if (d.status === "approved") loadComments();
         var status = root.querySelector(".trb-notice");
         if (status) status.scrollIntoView({ block: "nearest" });
       }).catch(function (e) {
-        button.disabled = false;
-        button.textContent = thread.moderation === "post" ? S.publish : S.send;
-        // Personal details in the text: the reader may send it anyway, knowingly.
+        button.disabled = anyway.disabled = false;
+        button.textContent = label;
         if (e && e.code === "confirm_personal_information") {
-          form.confirmed = true;
-          button.textContent = S.send_anyway;
+          ask(e.message);
+          edit.focus();
+          return;
         }
+        ask(null);
         error.textContent = S.not_sent + ": " + (e && e.code ? e.message : S.offline);
         error.hidden = false;
-        var field = e && e.field === "author" ? name : (e && e.field === "body" ? body : null);
+        var field = { author: name, body: body, email: email }[e && e.field];
         if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
       });
+    }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      send(false);
     });
+    anyway.addEventListener("click", function () { send(true); });
     return form;
   }
   function cancelButton() {
@@ -308,7 +437,8 @@
       own = mine.map(function (c) {
         var last = (c.decisions || [])[(c.decisions || []).length - 1] || {};
         return { id: c.id, author: c.author, body: c.body, edited_body: c.edited_body,
-          status: c.status, decision_clause: last.clause, submitted: c.submitted };
+          parent: c.parent, status: c.status, decision_clause: last.clause,
+          submitted: c.submitted };
       }).concat(own.filter(function (c) { return !known[c.id]; }));
     }, function () { /* the list this browser remembers is shown */ });
   }

@@ -50,11 +50,17 @@ def test_config_is_in_the_desk_language_and_direction(db, site, rtl_site):
     assert data["strings"]["heading"] == "댓글"
     assert data["strings"]["send"] == "검토 요청하기"
     assert data["clauses"]["3"] == "인신공격과 혐오 금지"
+    # The report's reasons and the reader's choices, in the desk's language too.
+    assert ["spam", "스팸 또는 광고"] in data["report_reasons"]
+    assert data["strings"]["edit_comment"] == "댓글 고치기"
     data = Client().get("/embed/config", {"url": "https://uy.example.org/a"}).json()
     assert (data["lang"], data["dir"]) == ("ug", "rtl")
     data = Client().get("/embed/config", {"url": ARTICLE}).json()
     assert data["strings"]["heading"] == "Comments"
-    assert data["limits"] == {"author": 60, "body": site.body_max_length}
+    assert data["limits"] == {"author": 60, "body": site.body_max_length, "report": 500,
+                              "email": 254}
+    assert [value for value, _label in data["report_reasons"]] == [
+        "spam", "abuse", "false", "privacy", "off_topic", "other"]
     assert data["page"].endswith("/embed/thread?url=https%3A%2F%2Fnews.example.org%2F2026%2F11"
                                  "%2Farticle")
     # A page may name the desk of a thread that does not exist yet.

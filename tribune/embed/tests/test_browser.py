@@ -81,7 +81,7 @@ def test_widget_renders_submits_and_shows_the_pending_comment(transactional_db, 
     comment_decide(comment_id=comment.pk, moderator=moderator, action="reject", clause=3)
     page.reload()
     expect(mine.locator(".trb-status")).to_have_text(
-        "Not published under clause 3 — No personal attacks or hate")
+        "Not published under clause 3: No personal attacks or hate")
 
     # A reply, approved, shows nested.
     parent = Comment.objects.get(author="Earlier")
@@ -159,7 +159,7 @@ def test_host_page_styles_the_widget_through_custom_properties(transactional_db,
 
     make_site(origin=host.origin, name="Host News")
     open_widget(page, host)
-    button = page.locator(".tribune-comments .trb-send")
+    button = page.locator(".tribune-comments").get_by_role("button", name="Send for moderation")
     expect(button).to_be_visible()
     assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 92, 173)"
     # The host's CSP allows only Tribune's styles, so set the property from script
@@ -191,7 +191,8 @@ def test_personal_details_are_sent_only_when_the_reader_confirms(transactional_d
     widget.get_by_label("Display name").fill("Mina")
     widget.get_by_label("Comment", exact=True).fill("Call me on 010-1234-5678 about this")
     widget.get_by_role("button", name="Send for moderation").click()
-    expect(widget.locator(".trb-form .trb-error")).to_contain_text("phone number")
+    expect(widget.locator(".trb-form .trb-warning")).to_contain_text("phone number")
+    expect(widget.locator(".trb-form .trb-error")).to_be_hidden()
     assert not Comment.objects.exists()
     widget.get_by_role("button", name="Send it anyway").click()
     expect(widget.locator(".trb-notice")).to_contain_text("awaits moderation")

@@ -3,8 +3,6 @@ server: log in, decide, and see the result where readers see it."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
@@ -15,7 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 URL = "https://news.example.org/2026/11/floods"
 RTL_URL = "https://uy.example.org/2026/11/xewer"
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def public_comments(page, live_server, url: str) -> list[dict]:
@@ -67,7 +64,8 @@ def queue(site, rtl_site):
     return moderator, comments
 
 
-def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_path):
+def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_path,
+                                                  screenshots):
     moderator, comments = queue
     third_party = []
     page.on("request", lambda request: request.url.startswith(live_server.url)
@@ -119,8 +117,7 @@ def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_
     card.get_by_role("button", name="Edit and publish").click()
     expect(page.get_by_role("status")).to_contain_text("is edited under clause 4")
     expect(page.get_by_role("link", name="Pending 3")).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "moderation-decided.png", full_page=True)
+    page.screenshot(path=screenshots / "moderation-decided.png", full_page=True)
 
     # What readers get.
     published = {c["id"]: c for c in public_comments(page, live_server, URL)}

@@ -6,7 +6,6 @@ open the figures. And a queue of 200 comments cleared by keyboard alone."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -22,7 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 URL = "https://news.example.org/2026/11/floods"
 RTL_URL = "https://uy.example.org/2026/11/xewer"
 TITLE = "Floods in the north: what we know"
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def log_in(page, live_server, user) -> None:
@@ -72,7 +70,7 @@ def history(moderators) -> None:
                 created_at=sent + late + dt.timedelta(minutes=7 + 11 * n + 3 * day))
 
 
-def test_a_whole_shift(page, browser, live_server, site, rtl_site):
+def test_a_whole_shift(page, browser, live_server, site, rtl_site, screenshots):
     amina = make_moderator(name="amina", desk_codes=["en", "ug"])
     DeskAssignment.objects.filter(user=amina, desk__code="en").update(role=Role.EDITOR)
     colleague = make_moderator(name="dorje", desk_codes=["en"])
@@ -99,8 +97,7 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, amina)
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "moderation-queue.png", full_page=False)
+    page.screenshot(path=screenshots / "moderation-queue.png", full_page=False)
 
     # The first card is current; j and k move.
     expect(page.locator("[data-card].current")).to_have_count(1)
@@ -168,7 +165,6 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
     expect(page.get_by_role("status").first).to_contain_text("3 comments approved and published.")
     assert Comment.objects.filter(pk__in=[morning[3].pk, morning[5].pk, morning[6].pk],
                                   status=Status.APPROVED).count() == 3
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
     # A reader (no JavaScript) comments, and reports a published comment.
     reader_context = browser.new_context(java_script_enabled=False)
@@ -189,7 +185,7 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
     page.goto(f"{live_server.url}/moderate/?status=reported")
     card = page.locator(f"#comment-{published.pk}")
     expect(card).to_contain_text("The bridge reopened.")
-    page.screenshot(path=SCREENSHOTS / "moderation-reported.png", full_page=True)
+    page.screenshot(path=screenshots / "moderation-reported.png", full_page=True)
     decide(page, "a")
     expect(page.locator(".messages")).to_contain_text("stays published")
     assert Report.objects.get().resolution == "kept"
@@ -206,7 +202,7 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
     page.get_by_label("Reason (for the moderators)").fill("insults")
     page.get_by_role("button", name="Ban", exact=True).click()
     expect(page.get_by_role("status").first).to_contain_text("suspended until")
-    page.screenshot(path=SCREENSHOTS / "moderation-commenter.png", full_page=True)
+    page.screenshot(path=screenshots / "moderation-commenter.png", full_page=True)
 
     # The ban is enforced on the reader's form, saying until when.
     reader.goto(f"{live_server.url}/embed/thread?url={URL}")
@@ -222,12 +218,12 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
     page.keyboard.press("r")
     assert decide(page, "3") == angry.pk
     page.goto(f"{live_server.url}/moderate/?status=all")
-    page.screenshot(path=SCREENSHOTS / "moderation-all.png", full_page=False)
+    page.screenshot(path=screenshots / "moderation-all.png", full_page=False)
     page.get_by_role("link", name="Figures").click()
     expect(page.get_by_role("heading", name="Figures", exact=True)).to_be_visible()
     expect(page.locator("svg.chart")).to_have_count(4)
     expect(page.get_by_role("img", name="Approval rate per desk")).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "figures.png", full_page=True)
+    page.screenshot(path=screenshots / "figures.png", full_page=True)
     assert third_party == []
 
     # 360 px wide: nothing wider than the screen.
@@ -238,7 +234,7 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site):
         .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
         .slice(0, 8)""")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
-    page.screenshot(path=SCREENSHOTS / "moderation-360.png", full_page=False)
+    page.screenshot(path=screenshots / "moderation-360.png", full_page=False)
 
 
 def test_clearing_200_comments_by_keyboard_alone(page, live_server, site):

@@ -4,7 +4,6 @@ safest mode): send a comment, see it wait, see it published; a right-to-left des
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.browser
 ARTICLE = "https://news.example.org/2026/11/article"
 UG_ARTICLE = "https://uy.example.org/2026/11/maqale"
 AWAITING = "Awaiting moderation. Only you can see it; it will not appear in real time."
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def thread_url(live_server, article: str) -> str:
@@ -101,7 +99,8 @@ def test_a_refused_comment_keeps_the_text_in_the_browser(transactional_db, live_
     assert Comment.objects.count() == 0
 
 
-def test_right_to_left_desk_page(transactional_db, live_server, nojs_page, rtl_site):
+def test_right_to_left_desk_page(transactional_db, live_server, nojs_page, rtl_site,
+                                 screenshots):
     from playwright.sync_api import expect
 
     first = make_published(url=UG_ARTICLE, author="ئابدۇرېھىم",
@@ -133,8 +132,7 @@ def test_right_to_left_desk_page(transactional_db, live_server, nojs_page, rtl_s
     title = page.locator("h1").bounding_box()
     assert title["x"] + title["width"] > 300  # starts at the right
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 480, "height": 900})
     page.goto(thread_url(live_server, UG_ARTICLE) + "#main")
-    page.screenshot(path=str(SCREENSHOTS / "reader-thread.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "reader-thread.png"), full_page=True)
     assert foreign == []

@@ -126,6 +126,25 @@ def test_thread_page_shows_rules_limits_and_labelled_form(site, reader):
     assert_no_script(response)
 
 
+def test_in_a_frame_the_page_fits_it_and_shows_comments_before_the_form(site, reader):
+    make_published(url=ARTICLE, author="Earlier", body="Published first.")
+    framed = reader.get("/embed/thread", {"url": ARTICLE}, headers={"Sec-Fetch-Dest": "iframe"})
+    body = html(framed)
+    # The one script, Tribune's own, that tells the framing page its height.
+    assert re.findall(r"<script[^>]*>", body) == [
+        '<script src="/static/reader/frame.js" defer>']
+    assert "script-src 'self'" in framed["Content-Security-Policy"]
+    assert "Sec-Fetch-Dest" in framed["Vary"]
+    # Published comments, then the house rules, then the form.
+    assert body.index('id="comments"') < body.index('class="about"') \
+        < body.index('id="comment-form"')
+    # On its own, the page has no script and keeps the form first.
+    alone = html(page(reader))
+    assert "<script" not in alone
+    assert alone.index('class="about"') < alone.index('id="comment-form"') \
+        < alone.index('id="comments"')
+
+
 def test_thread_page_headers_allow_framing_by_the_site_only(site, reader):
     response = page(reader)
     csp = response["Content-Security-Policy"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from tribune.core.management import service_errors
-from tribune.demo.content import ARTICLES, DEFAULT_ORIGIN, DESKS
+from tribune.demo.content import ARTICLES, DEFAULT_ORIGIN, DESKS, IFRAME, WIDGET
 from tribune.demo.services import demo_load
 
 
@@ -24,11 +24,19 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=None,
                             help="Password of the moderator 'demo' (default: random, "
                                  "printed at the end).")
+        parser.add_argument("--serving", action="store_true",
+                            help="Say that the server is being started (as ./scripts/demo "
+                                 "does) instead of how to start it.")
 
-    def handle(self, *args, origin: str, password: str | None, **options):
+    def handle(self, *args, origin: str, password: str | None, serving: bool, **options):
         with service_errors():
             loaded = demo_load(origin=origin, password=password)
         base = loaded.origin
+        if loaded.moved_from:
+            self.stdout.write(
+                f"The demo site “{loaded.site.name}” (site {loaded.site.pk}) moved from "
+                f"{', '.join(loaded.moved_from)} to {base}, with its articles and comments."
+            )
         if loaded.created_comments:
             self.stdout.write(
                 f"Loaded the demo site “{loaded.site.name}” (site {loaded.site.pk}) at {base}."
@@ -43,9 +51,15 @@ class Command(BaseCommand):
             f"Comments: {loaded.published} published, {loaded.pending} awaiting moderation."
         )
         self.stdout.write("")
-        self.stdout.write("Start the server with `tribune serve`, then open:")
+        if serving:
+            self.stdout.write("The server is starting. Open:")
+        else:
+            self.stdout.write("Start the server with `tribune serve`, then open:")
         self.stdout.write(f"  Demo front page:  {base}/demo/")
-        self.stdout.write(f"  A demo article:   {base}{ARTICLES[0].path}")
+        widget = next(a for a in ARTICLES if a.embed == WIDGET)
+        iframe = next(a for a in ARTICLES if a.embed == IFRAME)
+        self.stdout.write(f"  With the widget:  {base}{widget.path}")
+        self.stdout.write(f"  In an iframe:     {base}{iframe.path}")
         self.stdout.write(f"  Moderation:       {base}/moderate/login/")
         self.stdout.write("")
         self.stdout.write("Moderator login (desk editor of every demo desk):")
