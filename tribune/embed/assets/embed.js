@@ -315,6 +315,7 @@
       if (replyTo) payload.parent = replyTo.id;
       if (email.value.trim()) payload.email = email.value;
       if (confirmed) payload.confirm_personal_information = true;
+      if (issued) payload.issued = issued;
       fetch(base + "/api/v1/comments", {
         method: "POST", credentials: "include", headers: headers(true),
         body: JSON.stringify(payload)
@@ -323,6 +324,7 @@
       }).then(function (res) {
         if (!res.ok) throw res.data.error || {};
         var d = res.data;
+        loadStamp();
         if (d.commenter_token) store(TOKEN, d.commenter_token);
         store("tribune-name", name.value);
         var mine = { id: d.id, url: conf.url, author: name.value, body: body.value,
@@ -346,6 +348,7 @@
           return;
         }
         ask(null);
+        if (e && /^(form_expired|form_tampered|too_fast)$/.test(e.code)) loadStamp();
         error.textContent = S.not_sent + ": " + (e && e.code ? e.message : S.offline);
         error.hidden = false;
         var field = { author: name, body: body, email: email }[e && e.field];
@@ -400,6 +403,16 @@
     }, S.page || "Comments")));
   }
 
+  // The form's signed time of issue (GET /api/v1/stamp), as the thread page's form
+  // carries one: a comment sent seconds after it is weighed with the other signs
+  // of a program. Each sent comment, and each refusal about it, takes a new one.
+  var issued = null;
+  function loadStamp() {
+    return get("/api/v1/stamp" + q({ url: conf.url }), false, true).then(function (res) {
+      issued = res.ok ? res.data.issued : null;
+    }, function () { issued = null; });
+  }
+
   function loadComments() {
     // A reader waiting for a decision revalidates (a cheap 304) rather than
     // reading a copy cached before the decision.
@@ -447,6 +460,7 @@
     if (!res.ok) throw res.data.error || {};
     conf = res.data;
     S = conf.strings;
+    loadStamp();
     return loadOwn().then(loadComments);
   }).catch(function (e) {
     // A refusal from Tribune says why; a network or CORS failure cannot be read.

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from tribune.comments.models import Comment
+from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_published, make_site
 from tribune.embed.testing import HostSite
 from tribune.moderation.models import Report
 from tribune.moderation.services import comment_decide
 from tribune.notifications.models import NoticeAddress
+from tribune.triage.models import CommentTriage
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -225,3 +226,27 @@ def test_a_long_reply_chain_names_whom_a_flattened_reply_answers(surface):
     expect(published.get_by_text("In reply to R4")).to_be_visible()
     expect(published.get_by_text("In reply to R5")).to_be_visible()
     expect(published.get_by_text("In reply to R3")).to_have_count(0)
+
+
+def test_a_fast_paste_is_held_and_a_fast_program_refused(surface, settings):
+    """Both surfaces carry the form's signed time of issue: every comment here is
+    'young', so a link in it reads as a program and a plain paste is held."""
+    settings.TRIBUNE_FORM_MIN_SECONDS = 600
+    surface.open()
+    root = surface.root
+    surface.write(author="Bot", body="Great article! Cheap watches at https://watches.example.com")
+    surface.send()
+    expect(root.get_by_text("looks like what automated programs send", exact=False)
+           ).to_be_visible()
+    expect(root.get_by_label("Comment", exact=True)).to_have_value(
+        "Great article! Cheap watches at https://watches.example.com")
+    assert not Comment.objects.exists()
+
+    root.get_by_label("Comment", exact=True).fill("Thank you, agreed.")
+    surface.send()
+    expect(root.get_by_text(RECEIVED)).to_be_visible()
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    labels = CommentTriage.objects.get(comment=comment).labels
+    assert [label["code"] for label in labels if label["code"] == "sent_fast"] == ["sent_fast"]
+    assert surface.foreign == []
