@@ -26,3 +26,16 @@ class CodeForm(forms.Form):
             "pattern": "[0-9 ]*", "spellcheck": "false",
         }),
     )
+
+
+class EnrolForm(CodeForm):
+    """Binding an authenticator: the one-time enrolment code an administrator
+    gave, and a code from the app."""
+
+    enrolment = forms.CharField(
+        label=_("Enrolment code from your administrator"), max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
+                                      "autocapitalize": "characters"}),
+    )
+
+    field_order = ["enrolment", "code"]

@@ -26,6 +26,26 @@ class TwoFactorDevice(models.Model):
         return f"authenticator of {self.user}"
 
 
+class TwoFactorEnrolment(models.Model):
+    """A one-time code an administrator issued (``tribune twofactor enrol NAME``)
+    so that the user can bind an authenticator to their account.
+
+    Without it, whoever held only the password of an account that had not set up
+    its authenticator yet could bind their own. Only the code's SHA-256 is kept;
+    it is consumed by the enrolment it allows and expires at ``expires_at``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor_enrolment"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"enrolment code of {self.user}"
+
+
 class SiteSecurity(models.Model):
     """A site's rules for the accounts of the moderators who work on it."""
 

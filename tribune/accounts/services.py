@@ -6,10 +6,12 @@ docstring. Nothing here sees a raw address: callers pass the keyed network hash.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 import segno
@@ -25,7 +27,7 @@ from tribune.moderation.services import moderator_desk_ids
 from tribune.sites.models import Site
 from tribune.threads.models import Thread
 
-from .models import AccountEvent, EventKind, SiteSecurity, TwoFactorDevice
+from .models import AccountEvent, EventKind, SiteSecurity, TwoFactorDevice, TwoFactorEnrolment
 
 ISSUER = "Tribune"
 STEP = 30
@@ -119,9 +121,57 @@ def _matching_step(secret: str, code: str, now: float) -> int | None:
     return None
 
 
-def two_factor_enable(*, user: AbstractBaseUser, secret: str, code: object) -> TwoFactorDevice:
+# An enrolment code: 20 base32 characters (100 bits), typed in groups of four.
+ENROLMENT_CODE_LENGTH = 20
+ENROLMENT_HOURS_DEFAULT = 72
+ENROLMENT_HOURS_MAX = 24 * 30
+
+
+def _enrolment_hash(code: object) -> str:
+    clean = "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    return hashlib.sha256(clean.encode()).hexdigest()
+
+
+def two_factor_enrolment_issue(*, user: AbstractBaseUser,
+                               hours: int = ENROLMENT_HOURS_DEFAULT) -> str:
+    """A one-time code that lets ``user`` bind an authenticator app, valid for
+    ``hours``; it replaces any earlier one. Returned once, never stored: hand it
+    to the moderator through another channel than their password."""
+    if not isinstance(hours, int) or not 1 <= hours <= ENROLMENT_HOURS_MAX:
+        raise InvalidInput(
+            _("An enrolment code lasts 1 to %(max)d hours.") % {"max": ENROLMENT_HOURS_MAX},
+            field="hours",
+        )
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    raw = "".join(secrets.choice(alphabet) for _ in range(ENROLMENT_CODE_LENGTH))
+    now = timezone.now()
+    TwoFactorEnrolment.objects.update_or_create(
+        user=user, defaults={"code_hash": _enrolment_hash(raw), "created_at": now,
+                             "expires_at": now + timedelta(hours=hours)},
+    )
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def two_factor_enable(
+    *, user: AbstractBaseUser, secret: str, code: object, enrolment_code: object,
+) -> TwoFactorDevice:
     """Keep ``secret`` as the user's authenticator once ``code`` proves the app
-    holds it. Replaces any previous authenticator."""
+    holds it and ``enrolment_code`` is the one an administrator issued to the
+    user (:func:`two_factor_enrolment_issue`), unexpired; it is used up.
+    Replaces any previous authenticator.
+
+    Holding the password is not enough to bind an authenticator: that would let
+    whoever stole it make the second factor theirs.
+    """
+    now = timezone.now()
+    enrolment = TwoFactorEnrolment.objects.filter(user=user, expires_at__gt=now).first()
+    if enrolment is None or not hmac.compare_digest(enrolment.code_hash,
+                                                    _enrolment_hash(enrolment_code)):
+        raise InvalidInput(
+            _("That enrolment code is not right or has expired. An administrator gives "
+              "you one (tribune twofactor enrol NAME)."),
+            field="enrolment", code="wrong_enrolment_code",
+        )
     clean = _normalise_code(code)
     step = _matching_step(secret, clean, time.time()) if clean else None
     if step is None:
@@ -130,6 +180,14 @@ def two_factor_enable(*, user: AbstractBaseUser, secret: str, code: object) -> T
             field="code", code="wrong_code",
         )
     with transaction.atomic():
+        # Used once: two concurrent enrolments with one code bind one authenticator.
+        if not TwoFactorEnrolment.objects.filter(pk=enrolment.pk,
+                                                 code_hash=enrolment.code_hash).delete()[0]:
+            raise InvalidInput(
+                _("That enrolment code is not right or has expired. An administrator gives "
+                  "you one (tribune twofactor enrol NAME)."),
+                field="enrolment", code="wrong_enrolment_code",
+            )
         TwoFactorDevice.objects.filter(user=user).delete()
         device = TwoFactorDevice.objects.create(
             user=user, secret=secret, last_step=step, created_at=timezone.now()

@@ -33,10 +33,12 @@ from tribune.core.errors import InvalidInput, TribuneError
 from tribune.moderation.views import moderator_required
 from tribune.privacy.services import network_hash
 
-from .forms import CodeForm, LoginForm
-from .models import AccountEvent
+from . import throttle
+from .forms import CodeForm, EnrolForm, LoginForm
+from .models import AccountEvent, EventKind
 from .services import (
     Next,
+    account_event_record,
     has_two_factor,
     login_code,
     login_password,
@@ -182,26 +184,39 @@ def _setup_user(request: HttpRequest):
     return _pending(request, Next.ENROL), True
 
 
+@sensitive_post_parameters("code", "enrolment")
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: the secret as text and as a QR code, then
-    a code from the app to prove it holds the secret."""
+    the enrolment code an administrator gave (the password alone never binds an
+    authenticator) and a code from the app to prove it holds the secret."""
     user, logging_in = _setup_user(request)
     if user is None:
         return _start_again(request)
     secret = request.session.get(NEW_SECRET)
     if not isinstance(secret, str) or not secret:
         secret = request.session[NEW_SECRET] = two_factor_secret_new()
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = EnrolForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
+        network = network_hash(request)
+        verdict = throttle.check(username=user.get_username(), network=network)
+        if not verdict.allowed:
+            return _throttled(request, "accounts/setup.html",
+                              _setup_context(user, secret, form, logging_in), verdict.retry_after)
         try:
-            two_factor_enable(user=user, secret=secret, code=form.cleaned_data["code"])
+            two_factor_enable(user=user, secret=secret, code=form.cleaned_data["code"],
+                              enrolment_code=form.cleaned_data["enrolment"])
         except InvalidInput as error:
-            form.add_error("code", error.message)
+            form.add_error(error.field if error.field in form.fields else "code", error.message)
             status = 400
+            if error.field == "enrolment":
+                # Guessing enrolment codes is throttled like passwords.
+                throttle.record_failure(username=user.get_username(), network=network)
+                account_event_record(kind=EventKind.CODE_FAILED, user=user, network=network,
+                                     detail="enrolment code")
         else:
             messages.success(request, _("Your authenticator app is set up. From now on you "
                                         "will type its code when you log in."))
@@ -212,8 +227,13 @@ def setup(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:account")
     elif request.method == "POST":
         status = 400
+    return render(request, "accounts/setup.html",
+                  _setup_context(user, secret, form, logging_in), status=status)
+
+
+def _setup_context(user, secret: str, form, logging_in: bool) -> dict:
     uri = two_factor_uri(user=user, secret=secret)
-    context = {
+    return {
         "form": form,
         "logging_in": logging_in,
         "username": user.get_username(),
@@ -223,7 +243,6 @@ def setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": mark_safe(two_factor_qr_svg(uri=uri)),  # noqa: S308
         "required": two_factor_required(user),
     }
-    return render(request, "accounts/setup.html", context, status=status)
 
 
 @moderator_required

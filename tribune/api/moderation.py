@@ -12,7 +12,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
+from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
 from tribune.moderation.bans import ban_create, ban_lift, bans_of_commenter
@@ -27,7 +27,6 @@ from tribune.moderation.selectors import (
     reports_open,
 )
 from tribune.moderation.services import (
-    can_edit_desk,
     can_see_desk,
     comment_decide,
     comments_decide_bulk,
@@ -304,13 +303,10 @@ class ThreadSettingsOut(Schema):
     closes_at: dt.datetime | None
 
 
-def _thread_for(user, thread_id: int, *, edit: bool) -> Thread:
+def _thread_for(user, thread_id: int) -> Thread:
     thread = Thread.objects.filter(pk=thread_id).first()
     if thread is None or not can_see_desk(user, thread.desk_id):
         raise NotFound(_("There is no article %(id)s.") % {"id": thread_id})
-    if edit and not can_edit_desk(user, thread.desk_id):
-        raise PermissionDenied(
-            _("Only a desk editor or an administrator changes an article's settings."))
     return thread
 
 
@@ -322,7 +318,7 @@ def _thread_out(thread: Thread) -> dict:
 @router.get("/threads/{thread_id}", response={200: ThreadSettingsOut, 401: ErrorOut,
                                               404: ErrorOut}, summary="An article's settings")
 def thread_settings(request: HttpRequest, thread_id: IdParam):
-    return _thread_out(_thread_for(request.auth, thread_id, edit=False))
+    return _thread_out(_thread_for(request.auth, thread_id))
 
 
 @router.put("/threads/{thread_id}",
@@ -331,9 +327,9 @@ def thread_settings(request: HttpRequest, thread_id: IdParam):
             summary="Change an article's settings")
 def thread_settings_change(request: HttpRequest, thread_id: IdParam, payload: ThreadSettingsIn):
     """Open or closed, pre- or post-moderation, automatic closing time (desk
-    editors and administrators)."""
-    _thread_for(request.auth, thread_id, edit=True)
+    editors and administrators; an integration's token needs ``threads:write``)."""
     return _thread_out(thread_settings_update(
-        thread_id=thread_id, is_open=payload.open, moderation=payload.moderation,
+        actor=request.auth, thread_id=thread_id, is_open=payload.open,
+        moderation=payload.moderation,
         closes_at=payload.closes_at,
     ))

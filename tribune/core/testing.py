@@ -23,10 +23,12 @@ def make_site(
 
 def make_moderator(
     *, name: str = "moderator", desk_codes: list[str], admin: bool = False,
-    password: str = PASSWORD,
+    password: str = PASSWORD, role: str = "moderator",
 ) -> AbstractBaseUser:
-    """A moderator with ``.token`` (API) and ``.raw_password`` attached."""
-    user = moderator_create(name=name, password=password, desk_codes=desk_codes, admin=admin)
+    """A moderator (or a desk editor: ``role="editor"``) with ``.token`` (API)
+    and ``.raw_password`` attached."""
+    user = moderator_create(name=name, password=password, desk_codes=desk_codes, admin=admin,
+                            role=role)
     user.token = token_create(name=name)
     user.raw_password = password
     return user

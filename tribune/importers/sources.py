@@ -21,7 +21,7 @@ from tribune.sites.urls import origin_of
 
 from .engine import CommentIn, Importer, ImportRefused, ThreadIn, pseudonym_hash
 from .text import ANONYMOUS, author_name, html_to_text, plain
-from .xml import attr, child, child_text, events, local
+from .xml import HELD_MAX, attr, child, child_text, events, local
 
 
 def _when(value: str, *, what: str) -> dt.datetime:
@@ -182,6 +182,10 @@ def read_wordpress(fileobj, importer: Importer) -> None:
         if depth == 3 and name == "comment" and local(open_[2].tag) == "item":
             item = open_[2]
             if child(item, "link") is None:
+                if len(waiting) >= HELD_MAX:  # held until the item's link: bounded
+                    raise ImportRefused(_("An <item> holds more than %(max)d comments before "
+                                          "its <link>. Nothing was imported.")
+                                        % {"max": HELD_MAX})
                 waiting.append(elem)
             else:
                 _wp_comment(elem, item, blog, importer)

@@ -17,6 +17,11 @@ from tribune.core.text import NAME_MAX
 _BLOCKS = {"p", "div", "blockquote", "li", "ul", "ol", "pre", "h1", "h2", "h3", "h4", "h5",
            "h6", "tr", "table", "section", "article", "header", "footer"}
 _DROP_CONTENT = {"script", "style", "template"}
+# A "<" that does not open a tag closed before the next "<" is text: Python's
+# HTMLParser rescans from each unfinished tag ("<a<a<a…" took 3.3 s for 20 kB), so
+# such a "<" reaches it as "&lt;" (which it decodes back to "<"). Each candidate
+# is scanned only up to the next "<": linear in the text.
+_STRAY_LT = re.compile(r"<(?!(?:/?[A-Za-z]|!)[^<>]*+>)")
 
 
 class _TextParser(HTMLParser):
@@ -67,7 +72,7 @@ def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment: tags gone, entities decoded, blocks and
     ``<br>`` as line breaks, at most one blank line in a row."""
     parser = _TextParser()
-    parser.feed(html or "")
+    parser.feed(_STRAY_LT.sub("&lt;", html or ""))
     parser.close()
     text = plain("".join(parser.parts))
     # Whitespace runs inside lines collapse as a browser would show them.

@@ -17,13 +17,15 @@ class Integration(models.Model):
 
     It acts through a user of its own that cannot log in (no usable password), so
     its decisions are named in the audit trail and desk rules apply to it as to a
-    moderator: it sees the desks it was given, or every desk when given none.
+    moderator: it sees the desks it was given, or every desk when given none
+    (``all_desks``; its user is never a superuser, so its scopes always bound it).
     """
 
     name = models.CharField(max_length=100, unique=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="integration"
     )
+    all_desks = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,9 +1,10 @@
 """Integrations: API tokens with scopes, and the CMS's writes to threads.
 
-A moderator's token (``tribune.moderation``) holds every scope for that
-moderator's desks. An integration's token holds only the scopes it was given and
-acts through the integration's own user, so desk rules and the audit trail treat
-it like a moderator that cannot log in.
+A moderator's token (``tribune.moderation``) carries that moderator's
+permissions, no more. An integration's token holds only the scopes it was given
+and acts through the integration's own user — never a superuser — so desk rules
+and the audit trail treat it like a moderator that cannot log in; what each
+scope allows is in :mod:`tribune.moderation.permissions`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, PermissionDenied
 from tribune.moderation.models import DeskAssignment
-from tribune.moderation.services import moderator_desk_ids, token_authenticate
+from tribune.moderation.permissions import TokenGrant, can_edit_desk
+from tribune.moderation.services import token_authenticate
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import desk_get
@@ -82,15 +84,17 @@ def integration_token_create(
                 raise InvalidInput(
                     _("The name %(name)s is taken by a user.") % {"name": username}, field="name"
                 )
-            user = User(username=username, is_staff=False, is_superuser=not desks)
+            # Never a superuser: "every desk" is the integration's all_desks,
+            # and its scopes still bound what it does there.
+            user = User(username=username, is_staff=False, is_superuser=False)
             user.set_unusable_password()
             user.save()
-            integration = Integration.objects.create(name=name, user=user)
+            integration = Integration.objects.create(name=name, user=user,
+                                                     all_desks=not desks)
         elif desks:
-            user = integration.user
-            user.is_superuser = False
-            user.save(update_fields=["is_superuser"])
-            DeskAssignment.objects.filter(user=user).delete()
+            integration.all_desks = False
+            integration.save(update_fields=["all_desks"])
+            DeskAssignment.objects.filter(user=integration.user).delete()
         if desks:
             DeskAssignment.objects.bulk_create(
                 DeskAssignment(user=integration.user, desk=d) for d in desks
@@ -115,8 +119,10 @@ def integration_token_revoke(*, prefix: str) -> int:
 def token_authenticate_scoped(raw: str, *, scope: str) -> AbstractBaseUser | None:
     """The user a token acts as, when it holds ``scope``; None otherwise.
 
-    A moderator's token holds every scope; an integration's only those it was
-    given. Revoked tokens and inactive users authenticate nothing.
+    A moderator's token acts as the moderator (with the moderator's permissions);
+    an integration's only for the scopes it was given, which the returned user
+    carries as its ``token_grant``. Revoked tokens and inactive users
+    authenticate nothing.
     """
     if not raw or len(raw) > 100:
         return None
@@ -131,7 +137,10 @@ def token_authenticate_scoped(raw: str, *, scope: str) -> AbstractBaseUser | Non
     if token is None or scope not in token.scope_list:
         return None
     IntegrationToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.integration.user
+    user = token.integration.user
+    user.token_grant = TokenGrant(scopes=frozenset(token.scope_list),
+                                  all_desks=token.integration.all_desks)
+    return user
 
 
 # --- Threads, as the CMS sets them --------------------------------------------
@@ -169,10 +178,15 @@ def thread_save(
     """Create the thread of an article URL, or change the fields given.
 
     The URL must be under a registered site (``NotFound`` ``unknown_site``).
-    ``actor`` may only touch threads of its desks and move them to its desks
-    (``PermissionDenied`` ``other_desk``). Switching to post-moderation publishes
-    only new comments; those already waiting stay in the queue. On return the
-    change and the thread's new published view are committed together.
+    Creating a thread, or changing one, is managing the article's settings: the
+    actor must manage the settings of the thread's desk, of the desk it moves to,
+    and — for a new thread — of the site's own desk, so that no desk claims
+    another's articles (``PermissionDenied`` ``other_desk``; the rule is
+    :func:`tribune.moderation.permissions.can_edit_desk`: desk editors,
+    administrators, integration tokens with ``threads:write``). Switching to
+    post-moderation publishes only new comments; those already waiting stay in
+    the queue. On return the change and the thread's new published view are
+    committed together.
     """
     ref = article_resolve(url=url)
     new_title = UNSET if title is UNSET or title is None else title_clean(title)
@@ -183,10 +197,9 @@ def thread_save(
         moderation not in ModerationMode.values
     ):
         raise InvalidInput(_("moderation must be pre or post."), field="moderation")
-    allowed = moderator_desk_ids(actor)
 
     def check_desk(d: Desk) -> None:
-        if allowed is not None and d.pk not in allowed:
+        if not can_edit_desk(actor, d.pk):
             raise PermissionDenied(
                 _("This token may not manage threads of the desk %(code)s.") % {"code": d.code},
                 field="desk", code="other_desk",
@@ -201,8 +214,7 @@ def thread_save(
         if thread is None:
             thread = Thread(site=ref.site, desk=ref.site.default_desk, url=ref.url)
             created = True
-        else:
-            check_desk(thread.desk)
+        check_desk(thread.desk)
         if new_desk is not UNSET:
             thread.desk = new_desk
         check_desk(thread.desk)

@@ -28,7 +28,7 @@ from tribune.core.text import clean_text
 from tribune.sites.models import Desk
 
 from .models import Ban, BanNetwork
-from .services import can_edit_desk, moderator_desk_ids
+from .permissions import can_ban_on_desk, may_ban_everywhere, moderator_desk_ids
 
 REASON_MAX = 500
 SUSPENSION_DAYS_MAX = 3650
@@ -49,8 +49,9 @@ def ban_create(
     """Ban a commenter (``days`` None: permanently; else a suspension of that many
     days) on one desk, or on every desk (``desk_code`` None; administrators only).
 
-    Desk editors ban on their desks, administrators anywhere; anyone else gets
-    ``PermissionDenied``. A commenter the actor cannot see is ``NotFound``.
+    Desk editors ban on their desks, administrators anywhere, an integration's
+    ``moderation:write`` token on its desks (:mod:`tribune.moderation.permissions`);
+    anyone else gets ``PermissionDenied``. A commenter the actor cannot see is ``NotFound``.
     """
     commenter_id = parse_id(commenter_id, field="commenter")
     visible = moderator_desk_ids(actor)
@@ -66,9 +67,9 @@ def ban_create(
         if desk is None:
             raise InvalidInput(_("There is no desk %(codes)s.") % {"codes": desk_code},
                                field="desk")
-    if desk is None and not actor.is_superuser:
+    if desk is None and not may_ban_everywhere(actor):
         raise PermissionDenied(_("Only an administrator bans on every desk."), field="desk")
-    if desk is not None and not can_edit_desk(actor, desk.pk):
+    if desk is not None and not can_ban_on_desk(actor, desk.pk):
         raise PermissionDenied(
             _("Only a desk editor or an administrator bans commenters on this desk."),
             field="desk",
@@ -113,8 +114,8 @@ def ban_lift(*, actor: AbstractBaseUser, ban_id: object) -> Ban:
     """Lift a ban early (the row is kept, with who lifted it and when)."""
     ban_id = parse_id(ban_id, field="ban")
     ban = Ban.objects.filter(pk=ban_id, lifted_at__isnull=True).first()
-    if ban is None or (ban.desk_id is None and not actor.is_superuser) or (
-        ban.desk_id is not None and not can_edit_desk(actor, ban.desk_id)
+    if ban is None or (ban.desk_id is None and not may_ban_everywhere(actor)) or (
+        ban.desk_id is not None and not can_ban_on_desk(actor, ban.desk_id)
     ):
         raise NotFound(_("There is no ban %(id)s in force.") % {"id": ban_id})
     ban.lifted_at = timezone.now()

@@ -29,6 +29,15 @@ from tribune.sites.models import Desk
 from tribune.sites.services import clause_get
 
 from .models import Action, ApiToken, Decision, DeskAssignment, Report, Resolution, Role
+from .permissions import (  # noqa: F401 - the rules' home; re-exported for the callers
+    can_ban_on_desk,
+    can_edit_desk,
+    can_see_desk,
+    editor_desk_ids,
+    is_editor,
+    moderator_desk_ids,
+    settings_desk_ids,
+)
 
 NOTE_MAX = 1000
 BULK_MAX = 200
@@ -45,45 +54,6 @@ def undo_window() -> timedelta:
     """How long a moderator may take back their last decision
     (``TRIBUNE_UNDO_SECONDS``, 5 minutes by default)."""
     return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
-
-
-def moderator_desk_ids(user: AbstractBaseUser) -> set[int] | None:
-    """The desks a moderator may see and decide; ``None`` means every desk."""
-    if user.is_superuser:
-        return None
-    if not user.is_active:
-        return set()
-    return set(DeskAssignment.objects.filter(user=user).values_list("desk_id", flat=True))
-
-
-def editor_desk_ids(user: AbstractBaseUser) -> set[int] | None:
-    """The desks whose article settings and bans the user manages (desk editor);
-    ``None`` means every desk (administrator)."""
-    if user.is_superuser:
-        return None
-    if not user.is_active:
-        return set()
-    return set(
-        DeskAssignment.objects.filter(user=user, role=Role.EDITOR).values_list(
-            "desk_id", flat=True
-        )
-    )
-
-
-def can_edit_desk(user: AbstractBaseUser, desk_id: int) -> bool:
-    desks = editor_desk_ids(user)
-    return desks is None or desk_id in desks
-
-
-def can_see_desk(user: AbstractBaseUser, desk_id: int) -> bool:
-    desks = moderator_desk_ids(user)
-    return desks is None or desk_id in desks
-
-
-def is_editor(user: AbstractBaseUser) -> bool:
-    """Whether the user edits at least one desk (or is an administrator)."""
-    desks = editor_desk_ids(user)
-    return desks is None or bool(desks)
 
 
 def comments_visible_to(user: AbstractBaseUser) -> QuerySet:

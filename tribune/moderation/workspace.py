@@ -156,7 +156,7 @@ def article(request: HttpRequest, thread_id: int) -> HttpResponse:
             closes = form.cleaned_data["closes_at"]
             try:
                 thread_settings_update(
-                    thread_id=thread.pk, is_open=form.cleaned_data["is_open"],
+                    actor=user, thread_id=thread.pk, is_open=form.cleaned_data["is_open"],
                     moderation=form.cleaned_data["moderation"], closes_at=closes,
                 )
             except TribuneError as error:

@@ -6,13 +6,15 @@ import copy
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tribune.core.errors import InvalidInput, NotFound
+from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
+from tribune.moderation.permissions import can_edit_desk, can_see_desk
 from tribune.publishing.services import stamp_invalidate
 from tribune.publishing.store import THREADS
 from tribune.sites.models import Desk, Site
@@ -130,16 +132,20 @@ def thread_title_fill(*, thread: Thread, title: object) -> bool:
 
 
 def thread_settings_update(
-    *, thread_id: object, is_open: object, moderation: object,
+    *, actor: AbstractBaseUser, thread_id: object, is_open: object, moderation: object,
     closes_at: dt.datetime | None,
 ) -> Thread:
     """Set whether a thread takes comments, how they are moderated (``pre``: a
     moderator approves each before publication; ``post``: published at once,
     reviewed afterwards) and when it closes by itself (None: never).
 
-    Who may change them is for the caller to check (desk editors and
-    administrators). The thread's published view is re-rendered in the same
-    transaction, so readers see the change at once.
+    ``actor`` must manage the settings of the thread's desk (desk editors,
+    administrators, integration tokens with ``threads:write``:
+    :func:`tribune.moderation.permissions.can_edit_desk`), else
+    ``PermissionDenied``; a thread of a desk they do not see is ``NotFound``.
+    Every surface calls this, so the rule is the same on each. The thread's
+    published view is re-rendered in the same transaction, so readers see the
+    change at once.
     """
     from tribune.publishing.services import thread_publish
 
@@ -155,8 +161,11 @@ def thread_settings_update(
             Thread.objects.select_for_update().select_related("desk", "site")
             .filter(pk=thread_id).first()
         )
-        if thread is None:
+        if thread is None or not can_see_desk(actor, thread.desk_id):
             raise NotFound(_("There is no article %(id)s.") % {"id": thread_id})
+        if not can_edit_desk(actor, thread.desk_id):
+            raise PermissionDenied(
+                _("Only a desk editor or an administrator changes an article's settings."))
         if is_open and closes_at is not None and closes_at <= timezone.now():
             raise InvalidInput(
                 _("An open article cannot have a closing time in the past."),

@@ -26,7 +26,9 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION_RE = re.compile(r"@\w+")
 _DIGITS_RE = re.compile(r"\d")
 _WORD_RE = re.compile(r"\w+")
-_TAG_RE = re.compile(r"<[^>]{0,200}>")
+# A tag holds no "<": each "<" starts one attempt that ends at the next "<", so
+# "<<<<…" costs a step each, not 200.
+_TAG_RE = re.compile(r"<[^<>]{0,200}+>")
 
 
 def clean(text: str) -> str:

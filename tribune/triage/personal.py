@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+")
+# The local part is taken whole from the start of its run, without backtracking:
+# tried at every character, as it was, a run of 20,000 letters cost 64 steps each.
+EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]++@[\w-]{1,63}(?:\.[\w-]{1,63})+")
 # Korean mobile and area numbers, and international (+…) numbers.
 PHONE_RE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{7,20}\d(?!\d)")
 KR_RRN_RE = re.compile(r"(?<!\d)(\d{6})\s?-?\s?(\d{7})(?!\d)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -124,7 +125,9 @@ def is_repetitive(text: str) -> bool:
         if run >= 4:
             return True
     if len(words) >= 8:
-        top = max(words.count(w) for w in set(words))
+        # Counted once (counting each distinct word again was quadratic: 0.9 s
+        # for a 20,000-character comment of distinct words).
+        top = max(Counter(words).values())
         return top * 2 >= len(words)
     return False
 

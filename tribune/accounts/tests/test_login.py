@@ -13,7 +13,7 @@ from django.test import Client
 
 from tribune.accounts import throttle
 from tribune.accounts.models import AccountEvent, EventKind, TwoFactorDevice
-from tribune.accounts.services import site_two_factor_set
+from tribune.accounts.services import site_two_factor_set, two_factor_enrolment_issue
 from tribune.accounts.signals import LOGIN_AT, SEEN_AT
 from tribune.core.testing import make_moderator
 
@@ -45,11 +45,13 @@ def code_for(secret: str, offset_steps: int = 0) -> str:
 
 
 def enrol(client: Client, user) -> str:
-    """Log in as an account that must set up an authenticator; return its secret."""
+    """Log in as an account that must set up an authenticator, with the enrolment
+    code an administrator issued; return its secret."""
+    enrolment = two_factor_enrolment_issue(user=user)
     response = log_in(client, user)
     assert response.status_code == 302 and response["Location"] == SETUP
     secret = secret_of(client.get(SETUP).content.decode())
-    response = client.post(SETUP, {"code": code_for(secret)})
+    response = client.post(SETUP, {"enrolment": enrolment, "code": code_for(secret)})
     assert response.status_code == 302, response.content.decode()
     return secret
 
@@ -123,10 +125,12 @@ def test_an_administrator_must_set_up_an_authenticator_first(admin):
     assert "<svg" in html and "<path" in html  # the QR code, drawn here
     assert "https://" not in html.split("<svg", 1)[1].split("</svg>", 1)[0]
 
-    assert client.post(SETUP, {"code": "000000" if code_for(secret) != "000000"
+    enrolment = two_factor_enrolment_issue(user=admin)
+    assert client.post(SETUP, {"enrolment": enrolment,
+                               "code": "000000" if code_for(secret) != "000000"
                                else "111111"}).status_code == 400
     assert client.get(QUEUE).status_code == 302
-    response = client.post(SETUP, {"code": code_for(secret)})
+    response = client.post(SETUP, {"enrolment": enrolment, "code": code_for(secret)})
     assert response.status_code == 302 and response["Location"] == QUEUE
     assert client.get(QUEUE).status_code == 200
     assert TwoFactorDevice.objects.get(user=admin).secret == secret
@@ -184,13 +188,91 @@ def test_a_moderator_may_choose_it_and_drop_it(moderator):
     log_in(client, moderator)
     assert "Set up an authenticator app" in client.get(ACCOUNT).content.decode()
     secret = secret_of(client.get(SETUP).content.decode())
-    assert client.post(SETUP, {"code": code_for(secret)})["Location"] == ACCOUNT
+    enrolment = two_factor_enrolment_issue(user=moderator)
+    assert client.post(SETUP, {"enrolment": enrolment,
+                               "code": code_for(secret)})["Location"] == ACCOUNT
     assert log_in(browser("198.51.100.40"), moderator)["Location"] == CODE
 
     assert client.post("/moderate/account/remove-authenticator")["Location"] == ACCOUNT
     assert not TwoFactorDevice.objects.filter(user=moderator).exists()
     assert log_in(browser("198.51.100.41"), moderator)["Location"] == QUEUE
     assert kinds(moderator).count(EventKind.TWO_FACTOR_OFF) == 1
+
+
+def test_the_password_alone_never_binds_an_authenticator(admin, moderator):
+    # Issue #20: whoever held only the password of an account that had not set up
+    # its authenticator could bind their own, and own the second factor.
+    thief = browser("198.51.100.66")
+    assert log_in(thief, admin)["Location"] == SETUP
+    html = thief.get(SETUP).content.decode()
+    assert "enrolment code" in html
+    secret = secret_of(html)
+    for enrolment in ("", "AAAA-BBBB-CCCC-DDDD-EEEE"):
+        response = thief.post(SETUP, {"enrolment": enrolment, "code": code_for(secret)})
+        assert response.status_code == 400
+    assert not TwoFactorDevice.objects.filter(user=admin).exists()
+    assert thief.get(QUEUE).status_code == 302
+    # A code issued to another account is no key to this one.
+    other = two_factor_enrolment_issue(user=moderator)
+    assert thief.post(SETUP, {"enrolment": other, "code": code_for(secret)}).status_code == 400
+    assert not TwoFactorDevice.objects.filter(user=admin).exists()
+    # Each wrong code is in the audit trail (an empty field is no attempt).
+    assert kinds(admin).count(EventKind.CODE_FAILED) == 2
+    # Nor from a session a password opened, when the second factor is optional.
+    session = browser()
+    log_in(session, moderator)
+    secret = secret_of(session.get(SETUP).content.decode())
+    assert session.post(SETUP, {"enrolment": "", "code": code_for(secret)}).status_code == 400
+    assert not TwoFactorDevice.objects.filter(user=moderator).exists()
+
+
+def test_guessing_enrolment_codes_is_throttled(fast_throttle, admin):
+    client = browser("198.51.100.67")
+    log_in(client, admin)
+    secret = secret_of(client.get(SETUP).content.decode())
+    statuses = [client.post(SETUP, {"enrolment": f"WRONG-{n}", "code": code_for(secret)})
+                .status_code for n in range(6)]
+    assert 429 in statuses
+
+
+def test_an_enrolment_code_works_once_and_expires(admin):
+    from django.utils import timezone
+
+    from tribune.accounts.models import TwoFactorEnrolment
+
+    first = browser()
+    enrolment = two_factor_enrolment_issue(user=admin)
+    log_in(first, admin)
+    secret = secret_of(first.get(SETUP).content.decode())
+    assert first.post(SETUP, {"enrolment": enrolment.lower().replace("-", " "),
+                              "code": code_for(secret)})["Location"] == QUEUE
+    # Used: after a reset, the same code binds nothing.
+    TwoFactorDevice.objects.filter(user=admin).delete()
+    again = browser("198.51.100.68")
+    log_in(again, admin)
+    secret = secret_of(again.get(SETUP).content.decode())
+    assert again.post(SETUP, {"enrolment": enrolment, "code": code_for(secret)}).status_code == 400
+    # Expired: refused.
+    late = two_factor_enrolment_issue(user=admin, hours=1)
+    TwoFactorEnrolment.objects.filter(user=admin).update(expires_at=timezone.now())
+    assert again.post(SETUP, {"enrolment": late, "code": code_for(secret)}).status_code == 400
+    assert not TwoFactorDevice.objects.filter(user=admin).exists()
+
+
+def test_the_command_line_issues_the_enrolment_code(admin):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("twofactor", "enrol", admin.username, "--hours", "2", stdout=out)
+    enrolment = out.getvalue().strip().splitlines()[-1]
+    assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){4}", enrolment)
+    client = browser()
+    log_in(client, admin)
+    secret = secret_of(client.get(SETUP).content.decode())
+    assert client.post(SETUP, {"enrolment": enrolment,
+                               "code": code_for(secret)})["Location"] == QUEUE
 
 
 def test_an_administrator_cannot_drop_it(admin):

@@ -97,7 +97,8 @@ def newsroom(site, rtl_site, moderator, admin, tmp_path):
     site_two_factor_set(site=site, required=True)
     site_auto_close_set(site_id=site.pk, days=30)
     Site.objects.filter(pk=rtl_site.pk).update(body_max_length=1200)
-    thread_settings_update(thread_id=first.thread_id, is_open=True, moderation="post",
+    thread_settings_update(actor=editor, thread_id=first.thread_id, is_open=True,
+                           moderation="post",
                            closes_at=timezone.now() + dt.timedelta(days=10))
     webhook_add(site=site, url="https://cms.example.org/hook", events=["comment.approved"])
     queue_alert_set(desk=desk, threshold=10, recipients=["desk@example.org"])

@@ -85,8 +85,11 @@ def test_tokens_need_the_scope(db, site, moderator):
     assert save(bearer(reader), url=ARTICLE, title="x").status_code == 401
     assert save(Client(), url=ARTICLE, title="x").status_code == 401
     assert save(bearer("tri_" + "x" * 43), url=ARTICLE).status_code == 401
-    # A moderator's own token holds every scope for their desks.
-    assert save(bearer(moderator.token), url=ARTICLE, title="x").status_code == 201
+    # A moderator's own token carries the moderator's permissions: a plain
+    # moderator manages no article's settings; a desk editor of its desk does.
+    assert save(bearer(moderator.token), url=ARTICLE, title="x").status_code == 403
+    editor = make_moderator(name="en-editor", desk_codes=["en"], role="editor")
+    assert save(bearer(editor.token), url=ARTICLE, title="x").status_code == 201
     # Revoked: nothing.
     writer = integration_token_create(name="cms", scopes=["threads:write"])
     assert save(bearer(writer), url=ARTICLE, title="y").status_code == 200

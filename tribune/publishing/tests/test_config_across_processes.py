@@ -62,10 +62,12 @@ ban_lift(actor=get_user_model().objects.get(username="stamp-admin"), ban_id={ban
 print("lifted")
 """
 CLOSE = """
+from django.contrib.auth import get_user_model
 from tribune.threads.models import Thread
 from tribune.threads.services import thread_settings_update
 thread = Thread.objects.get(url="{url}")
-thread_settings_update(thread_id=thread.pk, is_open={is_open}, moderation="pre", closes_at=None)
+thread_settings_update(actor=get_user_model().objects.get(username="stamp-admin"),
+                       thread_id=thread.pk, is_open={is_open}, moderation="pre", closes_at=None)
 print("done")
 """
 DELIVERIES = """

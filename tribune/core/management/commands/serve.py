@@ -4,7 +4,7 @@ Readers may be under surveillance, so the server's own logs must not betray
 them: there is no access log unless ``--access-log`` asks for one, and it names
 the request's method, path, status and duration — never the client's address,
 user agent, referrer or query string —; every IP address in granian's own log is
-masked before it is written.
+masked before it is written, but for the server's own listening address.
 
 granian (a Rust HTTP server) runs Tribune's WSGI application in ``--workers``
 forked processes of ``--threads`` Python threads each; a read of a published
@@ -55,12 +55,18 @@ RESTART_STABLE_SECONDS = 60.0
 COMPANION_STOP_SECONDS = 30.0
 
 
-def _log_config() -> dict:
-    """granian's logging: its own messages on stderr, masked; the access log on stdout."""
+def _log_config(listening: str = "") -> dict:
+    """granian's logging: its own messages on stderr, masked; the access log on stdout.
+
+    ``listening`` (``127.0.0.1:8000``) is the server's own address: the operator
+    reads it in granian's "Listening at" line, the one line written unmasked
+    (matched whole, so no client's text can pass as it)."""
+    keep = [f"Listening at: {proto}://{listening}" for proto in ("http", "https")
+            if listening]
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"mask": {"()": "tribune.privacy.logs.RedactPersonalData"}},
+        "filters": {"mask": {"()": "tribune.privacy.logs.RedactPersonalData", "keep": keep}},
         "formatters": {
             "generic": {"format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s",
                         "datefmt": "%Y-%m-%d %H:%M:%S %z"},
@@ -258,7 +264,7 @@ class Command(BaseCommand):
             blocking_threads=threads,
             backpressure=BACKPRESSURE,
             websockets=False,
-            log_dictconfig=_log_config(),
+            log_dictconfig=_log_config(f"{url_host}:{port}"),
             log_access=access_log,
             log_access_format=ACCESS_LOG_FORMAT,
             workers_kill_timeout=GRACEFUL_TIMEOUT,

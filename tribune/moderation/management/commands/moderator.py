@@ -42,6 +42,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Created moderator {user.username}: {scope}.")
         self.stdout.write("They sign in at /moderate/login/; for an API token run: "
                           f"tribune token create {user.username}")
+        if admin:
+            # Administrators must use an authenticator, bound with a one-time code.
+            self.stdout.write("Administrators log in with an authenticator app: give them "
+                              "the code of: tribune twofactor enrol " + user.username)
 
     def prompt_password(self, name: str) -> str:
         try:
