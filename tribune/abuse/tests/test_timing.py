@@ -163,9 +163,10 @@ def test_the_json_api_holds_a_fast_paste_and_refuses_a_bot(site, reader, desk_cl
     assert label_of(Comment.objects.get(body="From a CMS.")) is None
 
 
-def test_a_fast_paste_is_held_even_on_a_post_moderated_thread(site):
+def test_a_fast_paste_is_held_even_on_a_post_moderated_thread(site, admin):
     thread = thread_get_or_create(url=ARTICLE)
-    thread_settings_update(thread_id=thread.pk, is_open=True, moderation="post", closes_at=None)
+    thread_settings_update(actor=admin, thread_id=thread.pk, is_open=True, moderation="post",
+                           closes_at=None)
     slow = post_api(Client(), "Published at once.", form_stamp(url=ARTICLE,
                                                                 now=time.time() - 30))
     assert slow.json()["status"] == "approved"
