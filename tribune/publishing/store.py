@@ -588,7 +588,7 @@ class DatabaseStore:
                 return False
             current = self._memory.get(url)
             if current is not None:
-                if current.version >= render.version:
+                if current.epoch == render.epoch and current.version >= render.version:
                     return False
                 self._memory_bytes -= len(current.body)
             if self._memory_bytes + len(render.body) > MEMORY_BYTES:
