@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,29 @@ def comment_submit(
     :func:`tribune.abuse.timing.submission_weigh`): it stays pending even on a
     post-moderated thread, and is triaged in this transaction with that label,
     so the moderator sees why.
+
+    Safety state is obeyed everywhere at once: on PostgreSQL, where other hosts
+    may have just banned the sender, closed the thread or removed the site, the
+    site, the thread and the bans are read from the database inside the
+    transaction that writes the comment (what processes remember is not used
+    inside a transaction), not from this process's memory. On SQLite every
+    process of the one host has heard of a change before its call answered
+    (stamp files), so memory is enough there and the write lock is held for the
+    inserts only.
     """
+    arguments = {"url": url, "author": author, "body": body, "parent": parent, "title": title,
+                 "desk": desk, "commenter_token": commenter_token,
+                 "commenter_is_new": commenter_is_new, "network_hash": network_hash,
+                 "held": held}
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            return _submit(**arguments)
+    return _submit(**arguments)
+
+
+def _submit(*, url: object, author: object, body: object, parent: object, title: object,
+            desk: object, commenter_token: str, commenter_is_new: bool,
+            network_hash: str, held: dict | None) -> Comment:
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
     # from BEGIN): nothing but the inserts below runs under it.
@@ -100,7 +122,9 @@ def comment_submit(
         comment_triage(comment=comment)
         return comment
 
-    with transaction.atomic():
+    # On PostgreSQL this is inside comment_submit's own transaction, which rolls
+    # back whatever fails here: no savepoint (two round trips).
+    with transaction.atomic(savepoint=connection.vendor != "postgresql"):
         if ref.thread is None:
             thread = thread_get_or_create(url=ref.url, title=title, desk=chosen_desk)
         else:
