@@ -10,8 +10,10 @@ as two machines have), on a port of its own, with the same ``DATABASE_URL`` and
 PostgreSQL: ``database="auto"`` uses the server at 127.0.0.1:5432 when it answers
 (in a database of the cluster's own, dropped on stop), else starts a private one
 from Debian's packages (``initdb`` in a temporary directory, on a free port).
-``"private"`` always starts one; only a private instance is ever restarted
-(:meth:`Cluster.postgres_restart`): the machine's shared server never is.
+``"private"`` always starts one; a ``postgres://`` URL names a server to make the
+cluster's database on (path ``/postgres`` or none) or a database to use as it is.
+Only a private instance is ever restarted (:meth:`Cluster.postgres_restart`): the
+machine's shared server never is.
 
 HAProxy and Varnish come from Debian. When one is missing, it is installed with
 ``apt-get`` if we are root, and otherwise we say how. Neither logs a client
@@ -228,7 +230,9 @@ class Cluster:
 
     # --- start ----------------------------------------------------------------
 
-    def start(self, *, timeout: float = 120) -> Cluster:
+    def start(self, *, timeout: float = 120, prepare=None) -> Cluster:
+        """Start every part; ``prepare(cluster)``, if given, runs once the database
+        is migrated and before any host starts (e.g. to load data)."""
         if not (VENV / "bin" / "tribune").exists():
             raise ClusterError(f"{VENV}/bin/tribune is missing: python3 -m venv .venv && "
                                ".venv/bin/pip install -e . (from the repository root)")
@@ -243,6 +247,8 @@ class Cluster:
             for index in range(self.count):
                 self._host_dir(index).mkdir(parents=True, exist_ok=True)
             self.tribune("migrate", "--verbosity", "0")
+            if prepare is not None:
+                prepare(self)
             for index in range(self.count):
                 self.state.hosts.append({"port": free_port(), "pid": 0,
                                          "dir": str(self._host_dir(index))})
@@ -263,7 +269,10 @@ class Cluster:
 
     def _start_postgres(self) -> None:
         if self.database not in ("auto", "private"):
-            self._create_database(self.database)
+            if urlsplit(self.database).path.strip("/") in ("", "postgres"):
+                self._create_database(self.database)
+            else:  # a database of the caller's: used as it is, never dropped
+                self.state.database_url = self.database
             return
         if self.database == "auto" and postgres_answers(LOCAL_POSTGRES):
             self._create_database(LOCAL_POSTGRES)
