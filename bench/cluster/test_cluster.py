@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
@@ -351,3 +354,48 @@ def test_postgresql_restarted_under_load_loses_no_accepted_comment_and_leaves_no
             {"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
         assert status == 200, decided
         assert wait_for(lambda: count(cluster.host_urls[1], url) == 1) <= BOUND
+
+
+def run_script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """``bench/cluster/run ARGS``, as an operator types it."""
+    return subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(Path(__file__).with_name("run")), *args], capture_output=True,
+        text=True, timeout=timeout, env={**os.environ, **CLUSTER_ENV})
+
+
+def test_the_run_script_starts_reports_and_stops_a_cluster(tmp_path):
+    where = ("--dir", str(tmp_path / "cluster"))
+    started = run_script("start", "--hosts", "2", "--database", _database(), "--site", ORIGIN,
+                         *where, timeout=300)
+    assert started.returncode == 0, started.stdout + started.stderr
+    state = json.loads((tmp_path / "cluster" / "state.json").read_text())
+    pids = [host["pid"] for host in state["hosts"]] + [state["balancer"]["pid"]]
+    try:
+        balancer = started.stdout.split("readers and submissions: ")[1].split()[0]
+        assert balancer == f"http://127.0.0.1:{state['balancer']['port']}"
+        assert submit(balancer, f"{ORIGIN}/2026/script", "Through the script's balancer.")[0] \
+            == 202
+        status = run_script("status", *where)
+        rows = [line.split() for line in status.stdout.splitlines()]
+        assert [row[0] for row in rows][:3] == ["host-1", "host-2", "haproxy"], status.stdout
+        assert all(row[-1] == "up" for row in rows), status.stdout
+    finally:
+        stopped = run_script("stop", *where)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert not (tmp_path / "cluster" / "state.json").exists()
+    assert not [pid for pid in pids if _running(pid)], "stop left processes running"
+    if state["created_database"] and not state["postgres_dir"]:
+        import psycopg
+
+        with psycopg.connect(state["admin_url"]) as connection:
+            assert not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                          (state["created_database"],)).fetchone()
+    assert not Path(state["runtime_dir"]).exists()
+    assert run_script("status", *where).returncode == 1  # nothing left to report on
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] != "Z"
+    except OSError:
+        return False
