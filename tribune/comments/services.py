@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,28 @@ def comment_submit(
     only gains a title it lacks. ``commenter_is_new``: the token was made for this
     submission (:func:`~tribune.comments.commenters.commenter_token_for_submission`),
     so no commenter can have it yet.
+
+    Safety state is obeyed everywhere at once: on PostgreSQL, where other hosts
+    may have just banned the sender, closed the thread or removed the site, the
+    site, the thread and the bans are read from the database inside the
+    transaction that writes the comment (what processes remember is not used
+    inside a transaction), not from this process's memory. On SQLite every
+    process of the one host has heard of a change before its call answered
+    (stamp files), so memory is enough there and the write lock is held for the
+    inserts only.
     """
+    arguments = {"url": url, "author": author, "body": body, "parent": parent, "title": title,
+                 "desk": desk, "commenter_token": commenter_token,
+                 "commenter_is_new": commenter_is_new, "network_hash": network_hash}
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            return _submit(**arguments)
+    return _submit(**arguments)
+
+
+def _submit(*, url: object, author: object, body: object, parent: object, title: object,
+            desk: object, commenter_token: str, commenter_is_new: bool,
+            network_hash: str) -> Comment:
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
     # from BEGIN): nothing but the inserts below runs under it.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -188,14 +188,16 @@ def ban_matching(
 
     Every submission asks, so the bans in force are kept in each process until
     one is made, lifted or deleted (stamp ``BANS`` of the render store); without
-    a render store, the sender's own bans are read each time."""
+    a render store, or inside a transaction, the sender's own bans are read."""
     from tribune.publishing.store import BANS, store
 
     hashed = token_hash(commenter_token) if commenter_token else ""
     if not hashed and not network_hash:
         return None
     renders = store()
-    if renders.enabled:
+    # Inside a transaction (a submission on PostgreSQL) the sender's own bans are
+    # read: remembered answers are not used there, and every ban is too many.
+    if renders.enabled and not connection.in_atomic_block:
         index = renders.remembered(BANS, "bans_in_force", lambda: _BanIndex(_bans_in_force()))
         candidates = index.candidates(token_hash=hashed, network_hash=network_hash)
     else:

@@ -24,3 +24,21 @@ class ThreadRender(models.Model):
 
     def __str__(self) -> str:
         return f"render of {self.url}"
+
+
+class Version(models.Model):
+    """What a process may remember, and under which version (PostgreSQL).
+
+    One row per stamp (``EPOCH``, ``CONFIG``, ``BANS``, ``THREADS``: see
+    :mod:`tribune.publishing.store`). A change that a remembered answer depends on
+    raises the row's version in the change's own transaction and sends a
+    ``NOTIFY`` with it, so every host hears of it at commit, and a host that
+    missed the notification sees the new version when it reads this table again.
+    On SQLite (one host) the stamps are files beside the database instead.
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -72,12 +71,6 @@ def row_render(*, payload: str, etag: str, count: int, version: int, language: s
                   body=payload.encode(), epoch=epoch)
 
 
-def _store_after_commit(url: str, render_fields: dict) -> None:
-    renders = store()
-    if renders.enabled:
-        renders.save(url, Render(**render_fields, epoch=renders.epoch()))
-
-
 def thread_publish(*, thread: Thread) -> ThreadRender:
     """Render and store the thread's published view. Call inside the transaction
     that changed what is published (or after changing the thread itself), so
@@ -86,7 +79,8 @@ def thread_publish(*, thread: Thread) -> ThreadRender:
     Renders of one thread are serialised by a lock on the thread's row, so the
     last one to commit has seen every decision before it; once the transaction
     commits, the render replaces the previous one in the render store, where
-    every process's next read sees it."""
+    every process's next read sees it (on PostgreSQL, every host's: the
+    render's version is announced in the same transaction)."""
     with transaction.atomic():
         locked = Thread.objects.select_for_update().filter(pk=thread.pk).values_list(
             "pk", flat=True).first()
@@ -125,32 +119,25 @@ def _thread_render(thread: Thread) -> ThreadRender:
         defaults={"url": thread.url, "payload": payload, "etag": etag,
                   "count": len(comments), "version": version, "rendered_at": timezone.now()},
     )
-    transaction.on_commit(partial(_store_after_commit, thread.url, {
-        "version": version, "etag": etag, "count": len(comments),
-        "language": thread.desk.language, "body": payload.encode(),
-    }))
+    fields = {"version": version, "etag": etag, "count": len(comments),
+              "language": thread.desk.language, "body": payload.encode()}
+    store().published(thread.url, version=version,
+                      make=lambda epoch: Render(**fields, epoch=epoch))
     return render
 
 
 def thread_created(*, thread: Thread) -> None:
     """A new thread's empty view replaces, once committed, what readers were told
     about its URL before it existed (another desk, no title)."""
-    def put() -> None:
-        renders = store()
-        if renders.enabled:
-            renders.save(thread.url, empty_render(thread, url=thread.url,
-                                                  epoch=renders.epoch()))
-    transaction.on_commit(put)
+    store().published(thread.url, version=0,
+                      make=lambda epoch: empty_render(thread, url=thread.url, epoch=epoch))
 
 
 def stamp_invalidate(name: str) -> None:
-    """Once committed, make every process drop what it keeps under stamp ``name``
+    """Record, in the current transaction, that what stamp ``name`` stands for
+    changes: once committed, every process drops what it keeps under it
     (:meth:`~tribune.publishing.store.FileStore.remembered`)."""
-    def bump() -> None:
-        renders = store()
-        if renders.enabled:
-            renders.stamp_bump(name)
-    transaction.on_commit(bump)
+    store().changed(name)
 
 
 def renders_invalidate() -> None:

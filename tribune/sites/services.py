@@ -112,14 +112,17 @@ def _site_of_origin(origin: str) -> Site | None:
     return row.site if row is not None else None
 
 
-def site_for_origin(origin: str) -> Site:
+def site_for_origin(origin: str, *, fresh: bool = False) -> Site:
     """The site an origin is registered to, or :class:`NotFound`. Kept in the
     process under the render store's epoch, which any change to sites, origins or
-    desks bumps; the caller gets its own copy."""
+    desks bumps; the caller gets its own copy. ``fresh``: asked of the database."""
     from tribune.publishing.store import EPOCH, store
 
-    site = store().remembered(EPOCH, ("site_for_origin", origin),
-                              lambda: _site_of_origin(origin))
+    if fresh:
+        site = _site_of_origin(origin)
+    else:
+        site = store().remembered(EPOCH, ("site_for_origin", origin),
+                                  lambda: _site_of_origin(origin))
     if site is None:
         raise NotFound(
             _("Comments are not enabled for %(origin)s: it is not a registered site.")

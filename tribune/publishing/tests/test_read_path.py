@@ -35,6 +35,19 @@ def bodies(response) -> list[str]:
 
 
 @pytest.fixture
+def file_store(tmp_path):
+    """The render files of one host (SQLite's store), whatever the database: what
+    these tests check is how processes of a host share files."""
+    from tribune.publishing import store as stores
+    from tribune.publishing.store import FileStore
+
+    previous = stores._store
+    stores._store = FileStore(tmp_path / "renders")
+    yield stores._store
+    stores._store = previous
+
+
+@pytest.fixture
 def thread(site, moderator):
     factories.make_published(moderator, url=URL, body="First, published.")
     factories.make_published(moderator, url=URL, body="Second, published.")
@@ -42,7 +55,8 @@ def thread(site, moderator):
     return URL
 
 
-def test_warm_read_of_comments_makes_no_query(thread, reader, django_assert_num_queries):
+def test_warm_read_of_comments_makes_no_query(file_store, thread, reader,
+                                              django_assert_num_queries):
     assert bodies(comments_of(reader)) == ["First, published.", "Second, published."]
     store().forget_memory()  # another process: only the file is there
     with django_assert_num_queries(0):
@@ -146,7 +160,7 @@ def test_an_older_render_never_replaces_a_newer_one(thread, moderator, reader):
     assert len(bodies(comments_of(reader))) == 3
 
 
-def test_a_damaged_render_file_is_read_again_from_the_database(thread, reader):
+def test_a_damaged_render_file_is_read_again_from_the_database(file_store, thread, reader):
     comments_of(reader)
     renders = store()
     path = Path(renders._path(URL))
@@ -218,7 +232,7 @@ CROSS_PROCESS_READER = textwrap.dedent("""
 
 
 def test_a_decision_in_one_process_is_seen_by_the_next_read_in_another(
-        thread, moderator, tmp_path):
+        file_store, thread, moderator, tmp_path):
     """A second Python process reads the same database and render directory."""
     renders = store()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tribune.settings",

@@ -235,12 +235,10 @@ class Command(BaseCommand):
         # Workers are forked from this process: they must not share its connection.
         connections.close_all()
         # A process stopped between a decision's commit and its render file would
-        # leave that file behind the database: renders made before this start
-        # are checked against the database again.
+        # leave that file behind the database (see FileStore.host_started).
         from tribune.publishing.store import store
 
-        if store().enabled:
-            store().epoch_bump()
+        store().host_started()
 
         url_host = f"[{host}]" if ":" in host else host
         address = f"http://{url_host}:{port}/"
