@@ -230,6 +230,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--decisions", type=int, default=100,
                         help="decisions timed from host 1 to every host of the cluster")
     args = parser.parse_args(argv)
+    if args.cluster_hosts and Path(sys.prefix).resolve() != VENV.parent.resolve():
+        # The cluster's harness needs Tribune's venv (psycopg): run again under it.
+        os.execv(VENV / "python", [str(VENV / "python"), __file__, *argv])  # noqa: S606
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     ensure_isso()
