@@ -421,11 +421,14 @@ class Cluster:
             "global\n    maxconn 4096\n\n"
             "defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n"
             "    timeout server 60s\n    timeout http-keep-alive 10s\n"
-            # A request that never reached a host (a dead one) goes to another.
-            "    retries 3\n    option redispatch\n\n"
+            # A request that never reached a host (a dead one) goes to another; so does
+            # a read whose host died before answering, but never a submission.
+            "    retries 3\n    option redispatch\n"
+            "    retry-on conn-failure empty-response response-timeout\n\n"
             f"frontend tribune\n    bind 127.0.0.1:{port}\n    option forwardfor\n"
             "    default_backend hosts\n\n"
             "backend hosts\n    balance roundrobin\n"
+            "    http-request disable-l7-retry unless METH_GET\n"
             "    option httpchk\n"
             "    http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1\n"
             "    http-check expect status 200\n"

@@ -249,6 +249,10 @@ def test_a_decision_reaches_readers_through_the_cache_within_the_bound(cluster):
     reads = [http_get(f"{cluster.cache_url}/api/v1/comments?url={quote(url, safe='')}")
              for _ in range(3)]
     assert [r[1].get("x-cache") for r in reads] == ["MISS", "HIT", "HIT"]
+    # A refusal is not kept: a site added later is served at once.
+    unknown = f"{cluster.cache_url}/api/v1/comments?url={quote('https://later.example.org/a')}"
+    assert [http_get(unknown)[0] for _ in range(2)] == [404, 404]
+    assert http_get(unknown)[1]["x-cache"] == "MISS"
     assert "max-age" in reads[0][1]["cache-control"] and reads[0][1]["etag"]
 
     # A delivery without a valid signature is refused and purges nothing.

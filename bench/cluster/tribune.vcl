@@ -41,6 +41,14 @@ sub vcl_recv {
 }
 
 sub vcl_backend_response {
+    # Keep only what Tribune says may be shared. Its refusals (a 404 for a URL under
+    # no site, in the asker's language) carry no Cache-Control, and Varnish would
+    # otherwise keep a 404 for its default two minutes.
+    if (beresp.http.Cache-Control !~ "(^|[ ,])public([ ,]|$)") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 0s;
+        return (deliver);
+    }
     set beresp.http.X-Cache-Url = bereq.url;
 }
 
