@@ -5,7 +5,10 @@ hosts in directories of their own, HAProxy, Varnish and the purge receiver, on
 PostgreSQL. Under ``DATABASE_URL`` (the PostgreSQL run) the cluster's database is
 made on that server; without it (the SQLite run) the harness starts a private
 PostgreSQL, so these tests run, never skip, in both. The PostgreSQL restart test
-always has a private instance of its own: the shared server is never restarted.
+always has a private instance: the shared server is never restarted.
+
+The script's own cluster (``run start``, ``status``, ``stop``) is the one whose
+private PostgreSQL is restarted under load.
 
 What "holds within the bound" means: after the call that made a change has
 answered on one host, every other host shows it within ``BOUND`` seconds.
@@ -26,7 +29,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
-from cluster import Cluster, free_port, http_get
+from cluster import Cluster, free_port, http_get, postgres_answers
 
 BOUND = 1.0  # seconds: issue #18's bound for a change to reach every host
 GIVE_UP = 6.0  # how long a test waits before calling a host stale
@@ -304,62 +307,6 @@ def test_a_host_killed_and_restarted_serves_the_current_truth(cluster):
     assert (status, answer["error"]["code"]) == (403, "banned")
 
 
-def test_postgresql_restarted_under_load_loses_no_accepted_comment_and_leaves_no_host_stale(
-        tmp_path):
-    cluster = Cluster(tmp_path / "cluster", hosts=2, workers=1, threads=4, database="private",
-                      env=CLUSTER_ENV)
-    with cluster:
-        cluster.site_add(ORIGIN)
-        token = cluster.moderator_token("night")
-        url = f"{ORIGIN}/2026/restart"
-        accepted: list[int] = []
-        statuses: dict[int, int] = {}
-        stop = threading.Event()
-
-        def load() -> None:
-            n = 0
-            while not stop.is_set():
-                n += 1
-                try:
-                    status, answer = submit(cluster.balancer_url, url, f"Comment {n}.")
-                except OSError:
-                    status, answer = 0, {}
-                statuses[status] = statuses.get(status, 0) + 1
-                if status == 202:
-                    accepted.append(answer["id"])
-
-        loaders = [threading.Thread(target=load) for _ in range(4)]
-        for loader in loaders:
-            loader.start()
-        try:
-            time.sleep(2)
-            before = len(accepted)
-            cluster.postgres_restart(down_seconds=1.0)
-            time.sleep(3)
-        finally:
-            stop.set()
-            for loader in loaders:
-                loader.join(timeout=60)
-        assert before > 0 and len(accepted) > before, statuses  # load before and after
-
-        import psycopg
-
-        with psycopg.connect(cluster.state.database_url) as connection:
-            stored = {row[0] for row in connection.execute("SELECT id FROM comments_comment")}
-        assert set(accepted) <= stored, f"lost: {sorted(set(accepted) - stored)[:20]}"
-        assert 500 not in statuses, statuses
-
-        # No host is stale once it is back: each remembers the thread, then a
-        # decision on host 1 reaches host 2 within the bound.
-        for base in cluster.host_urls:
-            assert count(base, url) == 0
-        status, decided = request(
-            "POST", f"{cluster.host_urls[0]}/api/v1/moderation/comments/{accepted[-1]}/decision",
-            {"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
-        assert status == 200, decided
-        assert wait_for(lambda: count(cluster.host_urls[1], url) == 1) <= BOUND
-
-
 def run_script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """``bench/cluster/run ARGS``, as an operator types it."""
     return subprocess.run(  # noqa: S603 - our own script
@@ -367,34 +314,96 @@ def run_script(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         text=True, timeout=timeout, env={**os.environ, **CLUSTER_ENV})
 
 
-def test_the_run_script_starts_reports_and_stops_a_cluster(tmp_path):
-    where = ("--dir", str(tmp_path / "cluster"))
-    started = run_script("start", "--hosts", "2", "--database", _database(), "--site", ORIGIN,
+@pytest.fixture(scope="module")
+def script_cluster(tmp_path_factory):
+    """A cluster as ``bench/cluster/run start`` leaves it, on a private PostgreSQL (the
+    only kind ever restarted): ``(Cluster.load(dir), start's output, --dir args)``. The
+    last test of the module stops it with the script; if it did not, this does."""
+    where = ("--dir", str(tmp_path_factory.mktemp("script") / "cluster"))
+    started = run_script("start", "--hosts", "2", "--database", "private", "--site", ORIGIN,
                          *where, timeout=300)
     assert started.returncode == 0, started.stdout + started.stderr
-    state = json.loads((tmp_path / "cluster" / "state.json").read_text())
-    pids = [host["pid"] for host in state["hosts"]] + [state["balancer"]["pid"]]
     try:
-        balancer = started.stdout.split("readers and submissions: ")[1].split()[0]
-        assert balancer == f"http://127.0.0.1:{state['balancer']['port']}"
-        assert submit(balancer, f"{ORIGIN}/2026/script", "Through the script's balancer.")[0] \
-            == 202
-        status = run_script("status", *where)
-        rows = [line.split() for line in status.stdout.splitlines()]
-        assert [row[0] for row in rows][:3] == ["host-1", "host-2", "haproxy"], status.stdout
-        assert all(row[-1] == "up" for row in rows), status.stdout
+        yield Cluster.load(Path(where[1])), started.stdout, where
     finally:
-        stopped = run_script("stop", *where)
-    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-    assert not (tmp_path / "cluster" / "state.json").exists()
-    assert not [pid for pid in pids if _running(pid)], "stop left processes running"
-    if state["created_database"] and not state["postgres_dir"]:
-        import psycopg
+        if (Path(where[1]) / "state.json").exists():
+            run_script("stop", *where)
 
-        with psycopg.connect(state["admin_url"]) as connection:
-            assert not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                                          (state["created_database"],)).fetchone()
-    assert not Path(state["runtime_dir"]).exists()
+
+def test_the_run_script_starts_a_cluster_and_reports_on_it(script_cluster):
+    cluster, output, where = script_cluster
+    balancer = output.split("readers and submissions: ")[1].split()[0]
+    assert balancer == cluster.balancer_url
+    assert submit(balancer, f"{ORIGIN}/2026/script", "Through the script's balancer.")[0] == 202
+    status = run_script("status", *where)
+    rows = [line.split() for line in status.stdout.splitlines()]
+    assert [row[0] for row in rows] == ["host-1", "host-2", "haproxy", "postgresql"], rows
+    assert all(row[-1] == "up" for row in rows), status.stdout
+
+
+def test_postgresql_restarted_under_load_loses_no_accepted_comment_and_leaves_no_host_stale(
+        script_cluster):
+    cluster = script_cluster[0]
+    token = cluster.moderator_token("night")
+    url = f"{ORIGIN}/2026/restart"
+    accepted: list[int] = []
+    statuses: dict[int, int] = {}
+    stop = threading.Event()
+
+    def load() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                status, answer = submit(cluster.balancer_url, url, f"Comment {n}.")
+            except OSError:
+                status, answer = 0, {}
+            statuses[status] = statuses.get(status, 0) + 1
+            if status == 202:
+                accepted.append(answer["id"])
+
+    loaders = [threading.Thread(target=load) for _ in range(4)]
+    for loader in loaders:
+        loader.start()
+    try:
+        time.sleep(2)
+        before = len(accepted)
+        cluster.postgres_restart(down_seconds=1.0)
+        time.sleep(3)
+    finally:
+        stop.set()
+        for loader in loaders:
+            loader.join(timeout=60)
+    assert before > 0 and len(accepted) > before, statuses  # load before and after
+
+    import psycopg
+
+    with psycopg.connect(cluster.state.database_url) as connection:
+        stored = {row[0] for row in connection.execute("SELECT id FROM comments_comment")}
+    assert set(accepted) <= stored, f"lost: {sorted(set(accepted) - stored)[:20]}"
+    assert 500 not in statuses, statuses
+
+    # No host is stale once it is back: each remembers the thread, then a
+    # decision on host 1 reaches host 2 within the bound.
+    for base in cluster.host_urls:
+        assert count(base, url) == 0
+    status, decided = request(
+        "POST", f"{cluster.host_urls[0]}/api/v1/moderation/comments/{accepted[-1]}/decision",
+        {"action": "approve"}, headers={"Authorization": f"Bearer {token}"})
+    assert status == 200, decided
+    assert wait_for(lambda: count(cluster.host_urls[1], url) == 1) <= BOUND
+
+
+def test_the_run_script_stops_every_part(script_cluster):
+    cluster, _output, where = script_cluster
+    state = cluster.state
+    pids = [host["pid"] for host in state.hosts] + [state.balancer["pid"]]
+    stopped = run_script("stop", *where)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert not cluster.state_path.exists()
+    assert not [pid for pid in pids if _running(pid)], "stop left processes running"
+    assert not postgres_answers(state.database_url)  # the private PostgreSQL too
+    assert not Path(state.runtime_dir).exists()
     assert run_script("status", *where).returncode == 1  # nothing left to report on
 
 
