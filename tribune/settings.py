@@ -244,6 +244,8 @@ TRIBUNE_RATE_LIMIT_CACHE = os.environ.get("TRIBUNE_RATE_LIMIT_CACHE", "")
 # The no-JavaScript form refuses a post sooner than this many seconds after the
 # form was served (a program's speed), or later than TRIBUNE_FORM_MAX_AGE.
 TRIBUNE_FORM_MIN_SECONDS = float(os.environ.get("TRIBUNE_FORM_MIN_SECONDS", "3"))
+# 0: every request goes through Django's middleware (tribune.publishing.checks).
+TRIBUNE_FAST_PATHS = os.environ.get("TRIBUNE_FAST_PATHS", "1") != "0"
 TRIBUNE_FORM_MAX_AGE = int(os.environ.get("TRIBUNE_FORM_MAX_AGE", str(60 * 60 * 24)))
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -101,7 +101,7 @@ def submit(request: HttpRequest, payload: SubmitIn, response: HttpResponse):
 
 def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, str | None]:
     """What ``POST /api/v1/comments`` does with a parsed payload, for this route and
-    for :mod:`tribune.api.intake`: the answer's fields (:class:`SubmitOut`) and, when
+    for :mod:`tribune.publishing.intake`: the answer's fields (:class:`SubmitOut`) and, when
     the submission made a new commenter, the signed token to set as their cookie.
     Raises the service's errors (``TribuneError``), which the API turns into answers."""
     origin_check_for_article(request, url=payload.url)

@@ -153,6 +153,8 @@ def _bans_in_force(where: Q | None = None) -> list[_BanInForce]:
     if where is not None:
         bans = bans.filter(where).distinct()
     rows = list(bans.values_list("pk", "commenter__token_hash", "desk_id", "until"))
+    if not rows:  # most senders: no second query
+        return []
     networks: dict[int, list[tuple[str, dt.datetime]]] = {}
     # A subquery, not a list of ids: however many bans are in force, no limit on
     # query parameters is reached.

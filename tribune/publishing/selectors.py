@@ -8,8 +8,6 @@ comments — and put back in the store for every process.
 
 from __future__ import annotations
 
-import threading
-
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, NotFound, TribuneError
@@ -20,28 +18,11 @@ from .models import ThreadRender
 from .services import empty_render, row_render
 from .store import Render, store
 
-NORMALISED_MAX = 50_000
-_normalised: dict[str, str | InvalidInput] = {}
-_normalised_lock = threading.Lock()
-
 
 def url_normalised(url: object) -> str:
-    """:func:`normalise_url`, remembered per process (it is a pure function)."""
-    if not isinstance(url, str):
-        return normalise_url(url)
-    known = _normalised.get(url)
-    if known is None:
-        try:
-            known = normalise_url(url)
-        except InvalidInput as error:
-            known = error
-        with _normalised_lock:
-            if len(_normalised) >= NORMALISED_MAX:
-                _normalised.clear()
-            _normalised[url] = known
-    if isinstance(known, InvalidInput):
-        raise InvalidInput(known.message, field=known.field, code=known.code)
-    return known
+    """:func:`normalise_url`, whose answers are kept (:mod:`tribune.sites.urls`);
+    a refusal is raised afresh each time, in the language of the request at hand."""
+    return normalise_url(url)
 
 
 def _refusal(error: TribuneError, url: str) -> TribuneError:

@@ -11,7 +11,8 @@ They also bump the stamps under which processes keep configuration that every
 submission needs (:meth:`tribune.publishing.store.FileStore.remembered`):
 ``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans do,
 ``THREADS`` when a thread is created, saved again or deleted (its settings, its
-title; code that updates threads with ``QuerySet.update`` bumps it itself).
+title; ``Thread.objects.update`` bumps it itself). On PostgreSQL the bump is
+written and announced in the transaction of the change (see the store).
 """
 
 from __future__ import annotations

@@ -4,8 +4,8 @@ A decision renders the thread once (:func:`tribune.publishing.services.thread_pu
 into the ``ThreadRender`` row, which is the record, and — once the transaction has
 committed — into this store, which is what readers are served from.
 
-The default store is a directory of render files (``var/renders``) shared by every
-process on the host, with a small in-memory copy in each process:
+On SQLite (one host) the store is a directory of render files (``var/renders``)
+shared by every process on the host, with a small in-memory copy in each process:
 
 * A read is one ``stat()`` of the thread's file and one of the ``EPOCH`` file. When
   both are as they were at the last read, the process answers from memory: no
@@ -29,8 +29,8 @@ the process for as long as its stamps are unchanged, so a submission reads its
 site, thread, the bans in force and the site's webhooks from memory (one
 ``stat`` per stamp) and a change committed by any process is obeyed from the
 next request on. The bumps come after commit, from the models' save and delete
-signals (:mod:`tribune.publishing.signals`) and from the few ``QuerySet.update``
-calls on threads.
+signals (:mod:`tribune.publishing.signals`) and from ``Thread.objects.update``
+(:class:`tribune.threads.models.ThreadQuerySet`).
 
 Answers about URLs that have no thread (an article nobody has commented on, a URL
 outside every site) are remembered in memory only, never as files, so that
@@ -84,11 +84,13 @@ log = logging.getLogger("tribune.publishing")
 # PostgreSQL (DatabaseStore): the channel every process listens on; how often the
 # listener proves its connection alive (and compares the versions); how long
 # that proof counts; at most how often a request reads the versions itself while
-# no listener is known to be connected.
+# no listener is known to be connected; how long a process's first read waits
+# for its listener.
 CHANNEL = "tribune_changes"
 CHECK_SECONDS = 0.4
 FRESH_SECONDS = 0.9
 POLL_SECONDS = 0.5
+START_SECONDS = 2.0
 LATEST_MAX = 100_000
 _VERSIONS_SQL = "SELECT name, version FROM publishing_version"
 _BUMP_SQL = (
@@ -377,6 +379,7 @@ class DatabaseStore:
         self._pid = 0
         self._closed = False
         self._wake = threading.Event()
+        self._listening = threading.Event()
         self._listener: threading.Thread | None = None
 
     @property
@@ -418,9 +421,13 @@ class DatabaseStore:
             self._pid = os.getpid()
             self._fresh_until = 0.0
             self._polled_at = 0.0
+            self._listening.clear()
             self._listener = threading.Thread(target=self._listen, name="tribune-listener",
                                               daemon=True)
             self._listener.start()
+        # The listener drops every render when it starts listening (it cannot know
+        # what changed before): wait for that, briefly, before keeping any.
+        self._listening.wait(timeout=START_SECONDS)
 
     def _listen(self) -> None:
         """The listener thread: ``LISTEN``, compare the versions, then hear
@@ -436,6 +443,7 @@ class DatabaseStore:
                 # a render may have changed unheard while no connection listened.
                 self._apply(listening.execute(_VERSIONS_SQL).fetchall(), drop=True)
                 self._fresh_until = time.monotonic() + FRESH_SECONDS
+                self._listening.set()
                 delay = 0.05
                 while not self._closed:
                     for note in listening.notifies(timeout=CHECK_SECONDS):
@@ -580,7 +588,7 @@ class DatabaseStore:
                 return False
             current = self._memory.get(url)
             if current is not None:
-                if current.version >= render.version:
+                if current.epoch == render.epoch and current.version >= render.version:
                     return False
                 self._memory_bytes -= len(current.body)
             if self._memory_bytes + len(render.body) > MEMORY_BYTES:

@@ -1,7 +1,23 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tribune.publishing.store import THREADS, store
 from tribune.sites.models import Desk, Site
+
+
+class ThreadQuerySet(models.QuerySet):
+    """Threads are remembered by every process (the thread of an article, its
+    settings) until stamp ``THREADS`` changes. ``save()`` and ``delete()`` bump it
+    through their signals (tribune.publishing.signals); ``update()``, which sends
+    none, bumps it here, so no caller can forget to."""
+
+    def update(self, **kwargs) -> int:
+        changed = super().update(**kwargs)
+        if changed:
+            store().changed(THREADS)
+        return changed
+
+    update.alters_data = True
 
 
 class ModerationMode(models.TextChoices):
@@ -24,6 +40,8 @@ class Thread(models.Model):
         max_length=4, choices=ModerationMode.choices, default=ModerationMode.PRE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ThreadQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
-from tribune.publishing.services import stamp_invalidate
-from tribune.publishing.store import THREADS
 from tribune.sites.models import Desk, Site
 from tribune.sites.services import site_for_origin
 from tribune.sites.urls import normalise_url, origin_of
@@ -73,7 +71,6 @@ def _close_expired(thread: Thread) -> Thread:
     with transaction.atomic():
         changed = Thread.objects.filter(pk=thread.pk, is_open=True).update(is_open=False)
         thread.is_open = False
-        stamp_invalidate(THREADS)
         if changed:
             thread_publish(thread=thread)
     return thread
@@ -124,7 +121,6 @@ def thread_title_fill(*, thread: Thread, title: object) -> bool:
     if not Thread.objects.filter(pk=thread.pk, title="").update(title=clean):
         return False
     thread.title = clean
-    stamp_invalidate(THREADS)
     thread_publish(thread=thread)
     return True
 

@@ -73,7 +73,7 @@ def test_a_busy_database_answers_503_with_retry_after_then_accepts(tmp_path):
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects)
     with cli.serving(workers=1) as server:
         # Once the worker has answered a submission, the next ones take its fast
-        # path (tribune.api.intake): the busy answer must be the same there.
+        # path (tribune.publishing.intake): the busy answer must be the same there.
         assert _api_submit(opener, server)[0] == 202
         turn = os.open(tmp_path / "var" / "tribune.sqlite3.writer",
                        os.O_RDWR | os.O_CREAT, 0o600)

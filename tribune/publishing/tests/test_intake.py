@@ -1,4 +1,4 @@
-"""Submissions answered before Django's request cycle (tribune.api.intake) get
+"""Submissions answered before Django's request cycle (tribune.publishing.intake) get
 exactly the answer Django gives: each request below is sent through Django and
 then through the fast path, and the two answers compared (status, every header,
 the body), but for what is drawn anew for each comment (its id and time, a new
@@ -17,9 +17,9 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import override_settings
 
-from tribune.api.intake import SubmissionFastPath
 from tribune.comments.models import Comment
 from tribune.core import testing as factories
+from tribune.publishing.intake import SubmissionFastPath
 from tribune.publishing.wsgi import django_application
 from tribune.threads.models import Thread
 

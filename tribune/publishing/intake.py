@@ -51,14 +51,14 @@ from django.utils import translation
 from pydantic import ValidationError
 
 from tribune import settings as shipped
+from tribune.api.comments import submission_accept
+from tribune.api.main import api
+from tribune.api.schemas import SubmitIn, SubmitOut
 from tribune.comments.commenters import commenter_cookie_set
 from tribune.core.middleware import busy_response
 from tribune.embed.cors import cors_headers
-from tribune.publishing.fastpath import REQUEST_HEADERS, answer_learning, varies_only_on
 
-from .comments import submission_accept
-from .main import api
-from .schemas import SubmitIn, SubmitOut
+from .fastpath import REQUEST_HEADERS, answer_learning, varies_only_on
 
 PATH = "/api/v1/comments"
 # Made for each answer here, never copied from Django's.
