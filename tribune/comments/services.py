@@ -116,7 +116,9 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         comment_triage(comment=comment)
         return comment
 
-    with transaction.atomic():
+    # On PostgreSQL this is inside comment_submit's own transaction, which rolls
+    # back whatever fails here: no savepoint (two round trips).
+    with transaction.atomic(savepoint=connection.vendor != "postgresql"):
         if ref.thread is None:
             thread = thread_get_or_create(url=ref.url, title=title, desk=chosen_desk)
         else:

@@ -4,6 +4,9 @@ and a ``QuerySet.update`` on threads cannot forget its invalidation."""
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from django.conf import settings
 from django.core.checks import run_checks
@@ -52,3 +55,23 @@ def test_an_update_of_threads_is_heard_by_what_processes_remember(site, moderato
     assert article_resolve(url=url).thread.is_open is False
     Thread.objects.filter(url=url).update(title="Renamed")
     assert article_resolve(url=url).thread.title == "Renamed"
+
+
+if os.environ.get("DATABASE_URL"):  # the listener exists only on PostgreSQL
+    @pytest.mark.django_db(transaction=True)
+    def test_a_process_that_hears_nothing_reads_again_within_the_bound(site, moderator):
+        from tribune.core import testing as factories
+        from tribune.publishing.selectors import published_render
+        from tribune.publishing.store import _listener_connection, store
+
+        url = "https://news.example.org/2026/11/deaf"
+        factories.make_published(moderator, url=url, body="One.")
+        assert published_render(url=url).count == 1  # kept in memory
+        store().close()  # no listener from now on: nothing is heard
+        with _listener_connection() as other_host:  # changes it, announcing nothing
+            other_host.execute("UPDATE publishing_threadrender SET count = 7, "
+                               "version = version + 1 WHERE url = %s", [url])
+        started = time.monotonic()
+        while published_render(url=url).count != 7:
+            assert time.monotonic() - started <= 1.0, "a deaf process stayed stale"
+            time.sleep(0.02)
