@@ -55,6 +55,10 @@ class ClusterError(Exception):
     what to do."""
 
 
+class MissingTool(ClusterError):
+    """A program from Debian the cluster needs is not installed and could not be."""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -83,7 +87,7 @@ def debian_tool(executable: str, package: str) -> str:
         if found:
             return found
         raise ClusterError(f"apt-get install {package} failed:\n{done.stdout}{done.stderr}")
-    raise ClusterError(f"{executable} is missing: install Debian's {package} "
+    raise MissingTool(f"{executable} is missing: install Debian's {package} "
                        f"(sudo apt-get install -y {package}) and run this again.")
 
 
@@ -93,7 +97,7 @@ def _postgres_bin(name: str) -> str:
         return found[0]
     if shutil.which(name):
         return shutil.which(name)
-    raise ClusterError(f"PostgreSQL's {name} is missing: sudo apt-get install -y postgresql")
+    raise MissingTool(f"PostgreSQL's {name} is missing: sudo apt-get install -y postgresql")
 
 
 def _connect_kwargs(url: str, dbname: str = "postgres") -> dict:
@@ -585,6 +589,14 @@ class Cluster:
             with psycopg.connect(**_connect_kwargs(self.state.admin_url)) as admin:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
                     sql.Identifier(self.state.created_database)))
+
+    @contextlib.contextmanager
+    def stopping(self):
+        """A started cluster, stopped when the block ends."""
+        try:
+            yield self
+        finally:
+            self.stop()
 
     def __enter__(self) -> Cluster:
         return self.start()
