@@ -1,7 +1,14 @@
 """Tribune against Isso 0.14 and hello-world ceilings, side by side, on 127.0.0.1.
 
     python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2] [--threads 8]
-                         [--submit-rounds 3]
+                         [--submit-rounds 3] [--cluster-hosts 3] [--decisions 100]
+
+Tribune is measured three ways in the same run: one host on SQLite (cases
+``tribune.*``), one host on PostgreSQL (``pg1.*``: host 1 of the cluster, addressed
+directly) and ``--cluster-hosts`` hosts on PostgreSQL behind HAProxy (``pgN.*``),
+the cluster started by ``bench/cluster/cluster.py`` (PostgreSQL at 127.0.0.1:5432
+if it answers, else a private instance). ``decision.propagation`` is the time from a
+decision's answer on host 1 until every host serves it (``--decisions`` of them).
 
 Run from the repository root with Tribune's venv in ``.venv``. It makes Isso's own
 venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn) if missing,
@@ -128,8 +135,83 @@ def ensure_isso() -> None:
     run([str(ISSO_VENV / "pip"), "install", "-q", "isso==0.14.*", "gunicorn==27.0.1"])
 
 
+def decision_propagation(cluster, *, decisions: int, give_up: float = 3.0) -> dict:
+    """Seconds from a decision's answer on host 1 until every host serves it, for
+    ``decisions`` approvals in a row, each on a thread every host has just read
+    (so each remembers it without the comment). Polls every host in turn."""
+    from urllib.parse import quote
+
+    token = cluster.moderator_token("bench-propagation", desks=("en",))
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(method: str, url: str, body: dict | None = None) -> dict:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method,  # noqa: S310
+                                         headers={**auth, "Origin": ORIGIN})
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return json.loads(response.read())
+
+    seconds, stale = [], 0
+    for n in range(decisions):
+        url = f"{ORIGIN}/propagation/{n}"
+        comment = call("POST", cluster.host_urls[0] + "/api/v1/comments",
+                       {"url": url, "author": "Bench", "body": f"Decision {n}."})
+        reads = [f"{base}/api/v1/comments?url={quote(url, safe='')}"
+                 for base in cluster.host_urls]
+        for read in reads:
+            call("GET", read)
+        call("POST", f"{cluster.host_urls[0]}/api/v1/moderation/comments/{comment['id']}"
+                     "/decision", {"action": "approve"})
+        started = time.monotonic()
+        waiting = set(reads)
+        while waiting and time.monotonic() - started < give_up:
+            for read in list(waiting):
+                if call("GET", read)["comments"]:
+                    waiting.discard(read)
+        if waiting:
+            stale += 1
+            if stale >= 5 and stale == n + 1:
+                break  # hosts do not hear of decisions at all: no use waiting more
+        else:
+            seconds.append(time.monotonic() - started)
+    seconds.sort()
+
+    def pct(p: float) -> float | None:
+        return round(1000 * seconds[min(len(seconds) - 1, int(p * len(seconds)))], 1) \
+            if seconds else None
+
+    result = {"decisions": len(seconds) + stale, "reached_every_host": len(seconds),
+              f"stale_after_{give_up:g}s": stale, "p50_ms": pct(0.50), "p99_ms": pct(0.99),
+              "max_ms": round(1000 * seconds[-1], 1) if seconds else None}
+    print(f"{'decision.propagation':24} p50 {result['p50_ms']} ms  p99 {result['p99_ms']} ms"
+          f"  max {result['max_ms']} ms  ({len(seconds)} of {result['decisions']} reached "
+          f"every host within {give_up:g}s)", flush=True)
+    return result
+
+
 def machine_load() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def start_cluster(root: Path, *, hosts: int, workers: int, threads: int, env: dict):
+    """``hosts`` Tribune hosts on PostgreSQL behind HAProxy (bench/cluster/cluster.py),
+    with the benchmark's data loaded before they start."""
+    sys.path.insert(0, str(BENCH / "cluster"))
+    from cluster import Cluster
+
+    overrides = {k: env[k] for k in ("TRIBUNE_RATE_SUBMIT_NETWORK",
+                                     "TRIBUNE_RATE_SUBMIT_COMMENTER")}
+    cluster = Cluster(root, hosts=hosts, workers=workers, threads=threads, env=overrides)
+    started = time.monotonic()
+
+    def load(cluster) -> None:
+        run([str(VENV / "python"), str(BENCH / "generate.py"), "--threads", str(THREADS),
+             "--comments", str(THREADS * PER_THREAD), "--published-threads", str(THREADS),
+             "--big", str(BIG), "--origin", ORIGIN], cwd=root / "host-1", env=cluster.env())
+
+    cluster.start(prepare=load)
+    cluster.load_seconds = round(time.monotonic() - started, 1)
+    return cluster
 
 
 def main(argv: list[str]) -> None:
@@ -143,7 +225,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--submit-rounds", type=int, default=3,
                         help="submission cases run this many times, Tribune and Isso in "
                              "turn; the ratio reported is the median of the rounds'")
+    parser.add_argument("--cluster-hosts", type=int, default=3,
+                        help="hosts of the PostgreSQL cluster behind HAProxy (0: none)")
+    parser.add_argument("--decisions", type=int, default=100,
+                        help="decisions timed from host 1 to every host of the cluster")
     args = parser.parse_args(argv)
+    if args.cluster_hosts and Path(sys.prefix).resolve() != VENV.parent.resolve():
+        # The cluster's harness needs Tribune's venv (psycopg): run again under it.
+        os.execv(VENV / "python", [str(VENV / "python"), __file__, *argv])  # noqa: S606
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
     ensure_isso()
@@ -228,7 +317,10 @@ def main(argv: list[str]) -> None:
                            '"application/json"\n'
                            f"wrk.body = {json.dumps(json.dumps(count_uris))}\n")
         cases = []
-        for label, base in (("tribune", servers["tribune"].url),):
+        cluster_bases = []
+        if args.cluster_hosts:
+            cluster_bases = [("pg1", "host 1"), (f"pg{args.cluster_hosts}", "balancer")]
+        for label, base in (("tribune", servers["tribune"].url), *cluster_bases):
             cases += [
                 (f"{label}.thread", base + "/api/v1/comments?" + urlencode({"url": thread_url}),
                  None),
@@ -238,6 +330,10 @@ def main(argv: list[str]) -> None:
                     [("url", u) for u in count_urls]), None),
                 (f"{label}.submit", base, submit_t),
             ]
+        # The cluster's reads first, then its submissions, whose flood its triage
+        # workers score afterwards.
+        cases.sort(key=lambda case: case[0].split(".")[0] in {name for name, _w in cluster_bases}
+                   and case[0].endswith(".submit"))
         isso = servers["isso"].url
         cases += [
             ("isso.thread", isso + "/?uri=" + quote("/t/7"), None),
@@ -263,15 +359,47 @@ def main(argv: list[str]) -> None:
                   f"  (load {load})", flush=True)
             return result
 
+        cluster = None
+        cluster_labels = {label for label, _where in cluster_bases}
+
+        def cluster_started():
+            nonlocal cluster
+            if cluster is None:
+                print(f"starting {args.cluster_hosts} hosts on PostgreSQL behind HAProxy and "
+                      "loading the same data…", flush=True)
+                cluster = start_cluster(out / "cluster", hosts=args.cluster_hosts,
+                                        workers=args.workers, threads=args.threads, env=env)
+                results["cluster"] = {"hosts": args.cluster_hosts,
+                                      "load_seconds": cluster.load_seconds,
+                                      "database": "private" if cluster.state.postgres_dir
+                                      else "127.0.0.1:5432"}
+            return cluster
+
         for name, url, script in cases:
             if only and name not in only:
                 continue
+            label = name.split(".")[0]
             if not name.startswith("tribune.") and servers["tribune"].process.poll() is None:
                 # Tribune's triage worker scores the flood of the submission case
                 # after it (at low priority); stopped here so that it does not
                 # take CPU from the servers measured next.
                 servers["tribune"].stop()
+            if label in cluster_labels:
+                running = cluster_started()
+                url = url.replace("host 1", running.host_urls[0]).replace(
+                    "balancer", running.balancer_url)
+                if (name.endswith(".submit") and args.decisions
+                        and "decision_propagation" not in results):
+                    # Before the submission cases, whose flood the triage workers
+                    # then score: the cluster is quiet.
+                    results["decision_propagation"] = decision_propagation(
+                        running, decisions=args.decisions)
+            elif cluster is not None:
+                cluster.stop()  # its hosts' triage workers would take CPU from the rest
+                cluster = None
             results["cases"][name] = measure(name, url, script)
+        if cluster is not None:
+            cluster.stop()
 
         # Isso waits for the disk on every comment and Tribune for the CPU, and
         # this machine lends both unevenly from minute to minute: the submission
@@ -297,7 +425,27 @@ def main(argv: list[str]) -> None:
         for server in servers.values():
             server.stop()
     (out / "results.json").write_text(json.dumps(results, indent=2))
+    summary(results)
     print(f"results: {out / 'results.json'}")
+
+
+def summary(results: dict) -> None:
+    """Each Tribune setup against Isso, and reads against the fastest ceiling."""
+    cases = results["cases"]
+    ceiling = max((c["rps"] for n, c in cases.items() if n.startswith("hello.")), default=0)
+    labels = sorted({n.split(".")[0] for n in cases if n.split(".")[0] not in
+                     ("isso", "hello")})
+    for label in labels:
+        parts = []
+        for kind in ("thread", "big", "counts", "submit"):
+            mine, isso = cases.get(f"{label}.{kind}"), cases.get(f"isso.{kind}")
+            if mine and isso and isso["rps"]:
+                parts.append(f"{kind} {mine['rps'] / isso['rps']:.1f}x")
+        for kind in ("thread", "counts"):
+            mine = cases.get(f"{label}.{kind}")
+            if mine and ceiling:
+                parts.append(f"{kind} {100 * mine['rps'] / ceiling:.1f}% of ceiling")
+        print(f"{label:10} against Isso: {', '.join(parts)}", flush=True)
 
 
 if __name__ == "__main__":
