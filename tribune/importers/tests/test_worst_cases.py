@@ -4,30 +4,21 @@ unfinished tag: 20 kB of "<a" took 3.3 s."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tribune.core.testing import best_of_3
 from tribune.importers.text import author_name, html_to_text
 
 UNITS = ["<a", "<", "<!--", "<!-- >", "</a", "<a ", "<a x='", "<a>", "&#", "</", "<!", "<?",
          "<a x='<'>", "<p>", "&amp", "<script>", "<a\n", ". ", "\u00a0 "]
 
 
-def _best_of_3(work) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
 
 @pytest.mark.parametrize("unit", UNITS)
 def test_html_to_text_is_linear_on_crafted_worst_cases(unit):
     text = unit * (50_000 // len(unit))
-    assert _best_of_3(lambda: html_to_text(text)) < 2.0
-    assert _best_of_3(lambda: author_name(text)) < 0.5
+    assert best_of_3(lambda: html_to_text(text)) < 2.0
+    assert best_of_3(lambda: author_name(text)) < 0.5
 
 
 def test_a_stray_less_than_sign_is_text_and_tags_still_go():

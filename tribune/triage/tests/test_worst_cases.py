@@ -6,10 +6,9 @@ of distinct words; best of three, so a loaded machine does not fail it."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
+from tribune.core.testing import best_of_3
 from tribune.triage import campaign, features
 from tribune.triage.personal import personal_information
 from tribune.triage.signals import (
@@ -34,14 +33,6 @@ def _crafted() -> list[tuple[str, str]]:
 CRAFTED = _crafted()
 
 
-def _best_of_3(work) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        work()
-        best = min(best, time.perf_counter() - start)
-    return best
-
 
 ENTRY_POINTS = {
     "personal_information": personal_information,
@@ -58,12 +49,12 @@ ENTRY_POINTS = {
 @pytest.mark.parametrize(("name", "text"), CRAFTED, ids=[name for name, _ in CRAFTED])
 def test_each_pattern_is_linear_on_crafted_worst_cases(entry, name, text):
     # Linear, each takes a few to some tens of milliseconds here.
-    assert _best_of_3(lambda: ENTRY_POINTS[entry](text)) < 0.5
+    assert best_of_3(lambda: ENTRY_POINTS[entry](text)) < 0.5
 
 
 @pytest.mark.parametrize(("name", "text"), CRAFTED, ids=[name for name, _ in CRAFTED])
 def test_every_signal_of_a_crafted_comment_in_bounded_time(name, text):
-    assert _best_of_3(lambda: text_signals(body=text, author=text[:100], desk_language="en",
+    assert best_of_3(lambda: text_signals(body=text, author=text[:100], desk_language="en",
                                            terms=["abc"])) < 1.0
 
 
