@@ -61,6 +61,7 @@ import os
 import secrets
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,47 @@ def _parse(data: bytes) -> Render | None:
         return None
 
 
-class FileStore:
+class _Remembering(ABC):
+    """What both stores share: one way to remember an answer under named stamps."""
+
+    _lock: threading.Lock
+    _remembered: dict[tuple[tuple[str, ...], Hashable], tuple[str, object]]
+
+    @property
+    @abstractmethod
+    def enabled(self) -> bool: ...
+
+    @abstractmethod
+    def stamp(self, name: str = EPOCH) -> str: ...
+
+    def remembered(self, stamp: str | tuple[str, ...], key: Hashable,
+                   compute: Callable[[], T]) -> T:
+        """``compute()``, kept in this process for as long as stamp ``stamp``
+        (or each of several) is unchanged: configuration every request needs (a
+        site, its webhooks, the bans in force) without a query, and seen by every
+        process as soon as a change bumps the stamp. In a store that keeps nothing,
+        or inside a transaction (which may see its own uncommitted writes, and
+        bumps stamps only when it commits), ``compute()`` every time."""
+        if not self.enabled or connection.in_atomic_block:
+            return compute()
+        if isinstance(stamp, str):  # most callers: one stamp, one stat()
+            names, value = (stamp,), self.stamp(stamp)
+        else:
+            names, value = stamp, "/".join([self.stamp(name) for name in stamp])
+        hit = self._remembered.get((names, key))
+        if hit is not None and hit[0] == value:
+            return hit[1]
+        # Read under the stamp seen before computing: a change committed meanwhile
+        # has bumped it, so this answer is not used again.
+        answer = compute()
+        with self._lock:
+            if len(self._remembered) >= REMEMBERED_MAX:
+                self._remembered.clear()
+            self._remembered[(names, key)] = (value, answer)
+        return answer
+
+
+class FileStore(_Remembering):
     """Render files under ``directory``, fronted by a per-process memory copy."""
 
     def __init__(self, directory: Path | None):
@@ -202,32 +243,6 @@ class FileStore:
     def epoch_bump(self) -> str:
         """Start a new epoch: every render and remembered answer is checked again."""
         return self.stamp_bump(EPOCH)
-
-    def remembered(self, stamp: str | tuple[str, ...], key: Hashable,
-                   compute: Callable[[], T]) -> T:
-        """``compute()``, kept in this process for as long as stamp file ``stamp``
-        (or each of several) is unchanged: configuration every request needs (a
-        site, its webhooks, the bans in force) without a query, and seen by every
-        process as soon as a change bumps the stamp. Without a store directory,
-        or inside a transaction (which may see its own uncommitted writes, and
-        bumps stamps only when it commits), ``compute()`` every time."""
-        if self.directory is None or connection.in_atomic_block:
-            return compute()
-        if isinstance(stamp, str):  # most callers: one stamp, one stat()
-            names, value = (stamp,), self.stamp(stamp)
-        else:
-            names, value = stamp, "/".join([self.stamp(name) for name in stamp])
-        hit = self._remembered.get((names, key))
-        if hit is not None and hit[0] == value:
-            return hit[1]
-        # Read under the stamp seen before computing: a change committed meanwhile
-        # has bumped it, so this answer is not used again.
-        answer = compute()
-        with self._lock:
-            if len(self._remembered) >= REMEMBERED_MAX:
-                self._remembered.clear()
-            self._remembered[(names, key)] = (value, answer)
-        return answer
 
     # --- Reads ------------------------------------------------------------------
 
@@ -350,7 +365,7 @@ class FileStore:
         """Nothing to stop (files need no connection)."""
 
 
-class DatabaseStore:
+class DatabaseStore(_Remembering):
     """The store on PostgreSQL: memory in each process, coherence through the
     database that every host shares (see the module's docstring).
 
@@ -541,25 +556,6 @@ class DatabaseStore:
 
     def host_started(self) -> None:
         """Nothing to do: a new process starts with an empty memory."""
-
-    def remembered(self, stamp: str | tuple[str, ...], key: Hashable,
-                   compute: Callable[[], T]) -> T:
-        """See :meth:`FileStore.remembered`."""
-        if not self._enabled or connection.in_atomic_block:
-            return compute()
-        if isinstance(stamp, str):
-            names, value = (stamp,), self.stamp(stamp)
-        else:
-            names, value = stamp, "/".join([self.stamp(name) for name in stamp])
-        hit = self._remembered.get((names, key))
-        if hit is not None and hit[0] == value:
-            return hit[1]
-        answer = compute()
-        with self._lock:
-            if len(self._remembered) >= REMEMBERED_MAX:
-                self._remembered.clear()
-            self._remembered[(names, key)] = (value, answer)
-        return answer
 
     # --- Renders ----------------------------------------------------------------------
 
