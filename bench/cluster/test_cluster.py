@@ -29,7 +29,14 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
-from cluster import Cluster, MissingTool, free_port, http_get, postgres_answers
+
+# The harness beside this file is a script folder, not a package, and pytest's
+# importlib mode (pyproject.toml) leaves sys.path alone. The hosts run the
+# `tribune` of the environment these tests run in (./scripts/test: the installed
+# wheel in .venv-test), not the demo's .venv.
+os.environ.setdefault("TRIBUNE_VENV", sys.prefix)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cluster import Cluster, MissingTool, free_port, http_get, postgres_answers  # noqa: E402
 
 BOUND = 1.0  # seconds: issue #18's bound for a change to reach every host
 GIVE_UP = 6.0  # how long a test waits before calling a host stale
