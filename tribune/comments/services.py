@@ -65,8 +65,16 @@ def comment_submit(
                  "commenter_is_new": commenter_is_new, "network_hash": network_hash,
                  "held": held}
     if connection.vendor == "postgresql":
-        with transaction.atomic():
-            return _submit(**arguments)
+        try:
+            with transaction.atomic():
+                return _submit(**arguments)
+        except PermissionDenied as refusal:
+            if refusal.code == "thread_closed":
+                # A thread past its closing time is closed as it is found, and the
+                # refusal rolled that back: resolve again outside its transaction so
+                # the closing is kept (and its render says so).
+                article_resolve(url=url)
+            raise
     return _submit(**arguments)
 
 
