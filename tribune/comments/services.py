@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tribune.core.errors import InvalidInput, PermissionDenied
+from tribune.core.errors import InvalidInput, PermissionDenied, TribuneError
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_author, clean_body
+from tribune.sites.models import SiteOrigin
 from tribune.sites.services import desk_get
-from tribune.threads.models import ModerationMode
+from tribune.sites.urls import origin_of
+from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import (
     article_resolve,
     thread_get_or_create,
@@ -18,7 +21,7 @@ from tribune.threads.services import (
     title_clean,
 )
 
-from .batches import batching_possible, comment_store
+from .batches import Recheck, _Job, batching_possible, comment_store
 from .commenters import commenter_get_or_create, commenter_id_of, token_hash
 from .models import Comment, Status
 
@@ -54,17 +57,29 @@ def comment_submit(
     Safety state is obeyed everywhere at once: on PostgreSQL, where other hosts
     may have just banned the sender, closed the thread or removed the site, the
     site, the thread and the bans are read from the database inside the
-    transaction that writes the comment (what processes remember is not used
-    inside a transaction), not from this process's memory. On SQLite every
-    process of the one host has heard of a change before its call answered
-    (stamp files), so memory is enough there and the write lock is held for the
-    inserts only.
+    transaction that writes the comment, not from this process's memory. A
+    plain submission is first weighed against memory and, if nothing refuses
+    it, written in the next batch of this process (a group commit), whose
+    transaction reads the thread, its site's origins and policy and the
+    sender's bans again before its inserts (:func:`_batch_check`); anything
+    memory or that check refuses is submitted again in a transaction of its own
+    (what processes remember is not used inside a transaction), so that every
+    refusal is the database's and says why. On SQLite every process of the one
+    host has heard of a change before its call answered (stamp files), so memory
+    is enough there and the write lock is held for the inserts only.
     """
     arguments = {"url": url, "author": author, "body": body, "parent": parent, "title": title,
                  "desk": desk, "commenter_token": commenter_token,
                  "commenter_is_new": commenter_is_new, "network_hash": network_hash,
                  "held": held}
     if connection.vendor == "postgresql":
+        if held is None and batching_possible():
+            try:
+                comment = _submit(**arguments, batch_only=True)
+            except (TribuneError, Recheck):
+                comment = None  # memory or the batch's check refused: the strict path says
+            if comment is not None:
+                return comment
         try:
             with transaction.atomic():
                 return _submit(**arguments)
@@ -80,7 +95,9 @@ def comment_submit(
 
 def _submit(*, url: object, author: object, body: object, parent: object, title: object,
             desk: object, commenter_token: str, commenter_is_new: bool,
-            network_hash: str, held: dict | None) -> Comment:
+            network_hash: str, held: dict | None, batch_only: bool = False) -> Comment | None:
+    """The submission; with ``batch_only`` (PostgreSQL), None unless it was plain
+    and written in a batch."""
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
     # from BEGIN): nothing but the inserts below runs under it.
@@ -116,19 +133,25 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
     if held is None and _plain(ref, title):
         # Most submissions: written in the next batch (tribune.comments.batches).
         thread = ref.thread
+        postgres = connection.vendor == "postgresql"
         comment = Comment(
             thread=thread, parent_id=parent_id, author=clean_name, body=clean_text,
             language=thread.desk.language, network_hash=network_hash,
             submitted_at=timezone.now(),
-            commenter_id=None if commenter_is_new else commenter_id_of(commenter_token),
+            # On PostgreSQL the batch's one upsert finds returning commenters too.
+            commenter_id=None if commenter_is_new or postgres
+            else commenter_id_of(commenter_token),
         )
-        comment_store(comment=comment, token_hash=token_hash(commenter_token))
+        comment_store(comment=comment, token_hash=token_hash(commenter_token),
+                      check=_batch_check if postgres else None)
         # Committed. Its ``submitted`` event has no one to go to (that is what made
         # it plain: no webhook for it, no queue alert), so only triage follows.
         from tribune.triage.services import comment_triage
 
         comment_triage(comment=comment)
         return comment
+    if batch_only:
+        return None
 
     # On PostgreSQL this is inside comment_submit's own transaction, which rolls
     # back whatever fails here: no savepoint (two round trips).
@@ -183,3 +206,37 @@ def _plain(ref, title: object) -> bool:
         and not webhooks_subscribed(site_id=thread.site_id, event="comment.submitted")
         and not queue_alert_exists(desk_id=thread.desk_id)
     )
+
+
+def _batch_check(jobs: list[_Job]) -> list[_Job]:
+    """The jobs of a batch (PostgreSQL) that the database, read inside the batch's
+    transaction, does not let through as they are: a thread gone, closed or past
+    its closing time, an origin no longer its site's, a body over the site's
+    limit now, a ban in force on the sender. Three queries, whatever the size of
+    the batch: the threads with their sites and origins, and the bans (one more
+    when a ban names networks). Their senders are submitted again, one
+    transaction each, and refused there with the right words."""
+    # PostgreSQL's own expressions, needed on PostgreSQL only; the bans module
+    # imports this app's models (a peer), so it is imported when used, as above.
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from tribune.moderation.bans import senders_barred
+
+    origins = SiteOrigin.objects.filter(site_id=OuterRef("site_id")).values("origin")
+    threads = {thread.pk: thread for thread in Thread.objects.filter(
+        pk__in={job.comment.thread_id for job in jobs}).select_related("site").annotate(
+        origins=ArraySubquery(origins))}
+    now = timezone.now()
+    refused, senders = [], []
+    for job in jobs:
+        thread = threads.get(job.comment.thread_id)
+        if (thread is None or not thread.is_open
+                or thread.closes_at is not None and thread.closes_at <= now
+                or origin_of(thread.url) not in thread.origins
+                or len(job.comment.body) > thread.site.body_max_length):
+            refused.append(job)
+        else:
+            senders.append((job, thread.desk_id))
+    barred = senders_barred(senders=[(job.token_hash, job.comment.network_hash, desk_id)
+                                     for job, desk_id in senders])
+    return refused + [job for (job, _desk), bar in zip(senders, barred, strict=True) if bar]
