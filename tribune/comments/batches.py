@@ -57,6 +57,8 @@ BATCH_MAX = 64
 # A caller waits at most this long (the writer itself waits at most the
 # database timeout for the write lock, then reports "database is locked").
 WAIT_SECONDS = 120.0
+# A writer thread closes its database connection after this long without work.
+IDLE_SECONDS = 1.0
 
 
 class Recheck(Exception):  # noqa: N818 — an answer to act on, not a failure
@@ -149,7 +151,13 @@ class _Writer:
 
     def _run(self) -> None:
         while True:
-            batch = [self.jobs.get()]
+            try:
+                batch = [self.jobs.get(timeout=IDLE_SECONDS)]
+            except queue.Empty:
+                # Idle: a server connection is not held for nothing (and a test
+                # database can be dropped once its tests are over).
+                connections[DEFAULT_DB_ALIAS].close()
+                continue
             while len(batch) < BATCH_MAX:
                 try:
                     batch.append(self.jobs.get_nowait())

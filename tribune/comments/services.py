@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from django.db import connection, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -13,7 +15,7 @@ from tribune.core.text import clean_author, clean_body
 from tribune.sites.models import SiteOrigin
 from tribune.sites.services import desk_get
 from tribune.sites.urls import origin_of
-from tribune.threads.models import ModerationMode, Thread
+from tribune.threads.models import Thread
 from tribune.threads.services import (
     article_resolve,
     thread_get_or_create,
@@ -26,7 +28,20 @@ from .commenters import commenter_get_or_create, commenter_id_of, token_hash
 from .models import Comment, Status
 
 
-def comment_submit(
+class SubmissionEffects(Protocol):
+    """What follows an accepted comment, declared by the submission's use case
+    (:mod:`tribune.actions.submit`)."""
+
+    def in_transaction(self, thread: Thread) -> bool:
+        """Whether an effect on a comment of ``thread`` must run inside the
+        transaction that writes it (rows that commit with it)."""
+
+    def run(self, comment: Comment, *, held: dict | None) -> Comment:
+        """The effects: inside the comment's transaction, or right after its
+        commit when :meth:`in_transaction` said none must be inside."""
+
+
+def comment_write(
     *,
     url: object,
     author: object,
@@ -38,8 +53,10 @@ def comment_submit(
     commenter_is_new: bool = False,
     network_hash: str = "",
     held: dict | None = None,
+    effects: SubmissionEffects,
 ) -> Comment:
-    """Accept a reader's comment into the moderation queue.
+    """Accept a reader's comment into the moderation queue, and run its
+    ``effects`` (the use case's: :func:`tribune.actions.submit.comment_submit`).
 
     Everything is validated before anything is written: a refusal
     (``InvalidInput``, ``NotFound``, ``PermissionDenied``) leaves no trace. When
@@ -67,11 +84,16 @@ def comment_submit(
     refusal is the database's and says why. On SQLite every process of the one
     host has heard of a change before its call answered (stamp files), so memory
     is enough there and the write lock is held for the inserts only.
+
+    A submission is written in a batch when it needs nothing but its own rows
+    (an existing thread with its title, ``effects`` with nothing to write inside
+    the transaction, no ``held``); its effects then run right after the batch's
+    commit. Either way the same ``effects.run`` follows every comment.
     """
     arguments = {"url": url, "author": author, "body": body, "parent": parent, "title": title,
                  "desk": desk, "commenter_token": commenter_token,
                  "commenter_is_new": commenter_is_new, "network_hash": network_hash,
-                 "held": held}
+                 "held": held, "effects": effects}
     if connection.vendor == "postgresql":
         if held is None and batching_possible():
             try:
@@ -95,7 +117,8 @@ def comment_submit(
 
 def _submit(*, url: object, author: object, body: object, parent: object, title: object,
             desk: object, commenter_token: str, commenter_is_new: bool,
-            network_hash: str, held: dict | None, batch_only: bool = False) -> Comment | None:
+            network_hash: str, held: dict | None, effects: SubmissionEffects,
+            batch_only: bool = False) -> Comment | None:
     """The submission; with ``batch_only`` (PostgreSQL), None unless it was plain
     and written in a batch."""
     ref = article_resolve(url=url)
@@ -130,7 +153,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
                 code="unknown_parent",
             )
 
-    if held is None and _plain(ref, title):
+    if held is None and _plain(ref, title, effects):
         # Most submissions: written in the next batch (tribune.comments.batches).
         thread = ref.thread
         postgres = connection.vendor == "postgresql"
@@ -144,12 +167,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         )
         comment_store(comment=comment, token_hash=token_hash(commenter_token),
                       check=_batch_check if postgres else None)
-        # Committed. Its ``submitted`` event has no one to go to (that is what made
-        # it plain: no webhook for it, no queue alert), so only triage follows.
-        from tribune.triage.services import comment_triage
-
-        comment_triage(comment=comment)
-        return comment
+        return effects.run(comment, held=None)  # committed: the same effects after it
     if batch_only:
         return None
 
@@ -172,39 +190,20 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        from tribune.triage.services import comment_triage  # signals, priority, campaigns
-
-        comment_triage(comment=comment, extra_label=held)
-        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
-
-        comment_event(event="submitted", comment=comment)
-        if thread.moderation == ModerationMode.POST and held is None:
-            from tribune.moderation.services import comment_decide
-
-            comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
-                                     note="post-moderation: published on arrival")
+        comment = effects.run(comment, held=held)
     return comment
 
 
-def _plain(ref, title: object) -> bool:
+def _plain(ref, title: object, effects: SubmissionEffects) -> bool:
     """Whether a submission needs nothing but its own rows (and perhaps its
-    commenter's) in its transaction, so that it can be written in a batch:
-    an existing pre-moderated thread with its title, no triage inside the
-    transaction, no webhook for submissions and no queue alert (their rows
-    commit with the comment)."""
-    from tribune.notifications.services import queue_alert_exists
-    from tribune.triage.background import triage_mode
-    from tribune.webhooks.services import webhooks_subscribed
-
+    commenter's) in its transaction, so that it can be written in a batch: an
+    existing thread with its title, and no effect that must commit with it."""
     thread = ref.thread
     return (
         thread is not None
-        and thread.moderation == ModerationMode.PRE
         and (title in (None, "") or bool(thread.title))
-        and triage_mode() != "inline"
         and batching_possible()
-        and not webhooks_subscribed(site_id=thread.site_id, event="comment.submitted")
-        and not queue_alert_exists(desk_id=thread.desk_id)
+        and not effects.in_transaction(thread)
     )
 
 

@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment
-from tribune.comments.services import comment_submit
 from tribune.moderation.services import comment_decide, moderator_create, token_create
 from tribune.sites.models import Site
 from tribune.sites.services import desk_get_or_create, site_create
