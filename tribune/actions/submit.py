@@ -37,14 +37,15 @@ from tribune.comments.commenters import (
 )
 from tribune.comments.models import Comment
 from tribune.comments.services import comment_write
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.notifications.events import comment_event
 from tribune.notifications.services import email_clean, notice_address_set, queue_alert_exists
 from tribune.privacy.services import network_hash
 from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import article_resolve
 from tribune.triage.background import triage_mode
-from tribune.triage.services import comment_triage, personal_information_check
+from tribune.triage.personal_check import personal_information_check
+from tribune.triage.scoring import comment_triage
 from tribune.webhooks.services import webhooks_subscribed
 
 

@@ -14,7 +14,7 @@ from tribune.core.ids import parse_id
 from tribune.core.text import clean_author, clean_body
 from tribune.sites.models import SiteOrigin
 from tribune.sites.services import desk_get
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 from tribune.threads.models import Thread
 from tribune.threads.services import (
     article_resolve,
