@@ -69,15 +69,21 @@ class Recheck(Exception):  # noqa: N818 — an answer to act on, not a failure
 # Called inside a batch's transaction with the jobs that carry it; returns the
 # jobs it refuses (written in no batch).
 Check = Callable[[list["_Job"]], list["_Job"]]
+# Checks and writes a whole batch in one statement, committed when it returns
+# (no transaction of the caller's); returns the jobs it refused, and leaves the
+# others with their ids. Used when every job of a batch carries the same one.
+Write = Callable[[list["_Job"]], list["_Job"]]
 
 
 class _Job:
-    __slots__ = ("check", "comment", "done", "error", "new_commenter", "token_hash")
+    __slots__ = ("check", "comment", "done", "error", "new_commenter", "token_hash", "write")
 
-    def __init__(self, comment: Comment, token_hash: str, check: Check | None = None):
+    def __init__(self, comment: Comment, token_hash: str, check: Check | None = None,
+                 write: Write | None = None):
         self.comment = comment
         self.token_hash = token_hash
         self.check = check
+        self.write = write
         self.new_commenter = comment.commenter_id is None
         self.done: threading.Event | None = None  # made by the writer thread's store()
         self.error: BaseException | None = None
@@ -186,8 +192,18 @@ def _commit(batch: list[_Job]) -> None:
     """Write ``batch`` in one transaction; if that fails, each comment in a
     transaction of its own (foreign keys are checked at commit, so a savepoint
     would not keep one bad comment from failing the others). A job that fails
-    carries its error and is left unsaved."""
+    carries its error and is left unsaved. A batch whose jobs carry the same
+    ``write`` is written by it instead, in one statement."""
+    writes = {job.write for job in batch}
     try:
+        if len(writes) == 1 and None not in writes:
+            (write,) = writes
+            refused = {id(job) for job in write(batch)}
+            for job in batch:
+                if id(job) in refused:
+                    job.forget()
+                    job.error = Recheck()
+            return
         with transaction.atomic():
             accepted = _checked(batch)
             _store_batch(accepted)
@@ -235,18 +251,19 @@ def batching_possible() -> bool:
     return batch_database() is not None
 
 
-def comment_store(*, comment: Comment, token_hash: str, check: Check | None = None
-                  ) -> Comment:
+def comment_store(*, comment: Comment, token_hash: str, check: Check | None = None,
+                  write: Write | None = None) -> Comment:
     """Insert ``comment`` (and its commenter, when ``comment.commenter_id`` is
     None, from ``token_hash``) in the next batch; returns once it is committed,
     with its id. Raises what its insert raised; nothing of it is then stored.
     ``check`` runs inside the batch's transaction before the inserts (see
-    :data:`Check`); a job it refuses raises :class:`Recheck`. A job with a check
+    :data:`Check`); a job it refuses raises :class:`Recheck`. ``write`` (:data:`Write`)
+    writes a batch of such jobs in one statement instead. A job with a check
     is written by this process's writer thread, never sent to the host's writer
     process (the wire carries no function). Call only when :func:`batching_possible`."""
     from .writer import send_to_writer
 
-    job = _Job(comment, token_hash, check)
+    job = _Job(comment, token_hash, check, write)
     if check is None and send_to_writer(job):  # the host's writer process, when it runs
         return comment
     global _writer

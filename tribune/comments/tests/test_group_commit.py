@@ -27,7 +27,7 @@ from conftest import TribuneCLI, fresh_database
 from tribune.comments.batches import Recheck, _Job, commit_jobs
 from tribune.comments.commenters import token_hash
 from tribune.comments.models import Comment, Commenter
-from tribune.comments.services import _batch_check
+from tribune.comments.services import _batch_check, _batch_write
 from tribune.core.testing import make_comment
 from tribune.moderation.models import Ban
 from tribune.sites.models import SiteOrigin
@@ -116,15 +116,20 @@ def _cli(tmp_path, name: str = "host"):
 
 
 def _job(thread_id: int, body: str, *, token: str | None = None, network: str = "",
-         parent_id: int | None = None) -> _Job:
+         parent_id: int | None = None, write=None) -> _Job:
     comment = Comment(thread_id=thread_id, author="Group", body=body, language="en",
                       network_hash=network, submitted_at=timezone.now(), parent_id=parent_id)
-    return _Job(comment, token_hash(token or secrets.token_urlsafe(16)), _batch_check)
+    return _Job(comment, token_hash(token or secrets.token_urlsafe(16)), _batch_check, write)
+
+
+# Both ways a group is written: the ORM in a transaction, and one statement.
+WAYS = pytest.mark.parametrize("write", [None, _batch_write], ids=["transaction", "statement"])
 
 
 if POSTGRES:  # a group commit with checks is PostgreSQL's
+    @WAYS
     @pytest.mark.django_db(transaction=True)
-    def test_a_group_keeps_its_good_submissions_and_refuses_only_the_bad(site, admin):
+    def test_a_group_keeps_its_good_submissions_and_refuses_only_the_bad(site, admin, write):
         thread = make_comment(url="https://news.example.org/a").thread
         closed = make_comment(url="https://news.example.org/closed").thread
         closed.is_open = False
@@ -136,16 +141,14 @@ if POSTGRES:  # a group commit with checks is PostgreSQL's
         returning_token = secrets.token_urlsafe(16)
         returning = make_comment(url="https://news.example.org/a", token=returning_token)
 
-        good = [_job(thread.pk, f"good {n}") for n in range(3)]
-        again = _job(thread.pk, "a returning commenter", token=returning_token)
+        good = [_job(thread.pk, f"good {n}", write=write) for n in range(3)]
+        again = _job(thread.pk, "a returning commenter", token=returning_token, write=write)
         refused = [
-            _job(thread.pk, "from a banned commenter", token=banned_token),
-            _job(closed.pk, "on a closed thread"),
-            _job(thread.pk, "x" * (site.body_max_length + 1)),
+            _job(thread.pk, "from a banned commenter", token=banned_token, write=write),
+            _job(closed.pk, "on a closed thread", write=write),
+            _job(thread.pk, "x" * (site.body_max_length + 1), write=write),
         ]
-        unknown_parent = _job(thread.pk, "a reply to nothing", parent_id=10**9)
-        commit_jobs([good[0], refused[0], good[1], refused[1], again, refused[2],
-                     unknown_parent, good[2]])
+        commit_jobs([good[0], refused[0], good[1], refused[1], again, refused[2], good[2]])
 
         for job in [*good, again]:
             assert job.error is None
@@ -154,15 +157,30 @@ if POSTGRES:  # a group commit with checks is PostgreSQL's
         assert Comment.objects.get(pk=again.comment.pk).commenter_id == returning.commenter_id
         for job in refused:
             assert isinstance(job.error, Recheck) and job.comment.pk is None
-        # Its foreign key fails the group's insert: the others are written one by one.
-        assert unknown_parent.error is not None and unknown_parent.comment.pk is None
         assert not Comment.objects.filter(body__in=[j.comment.body for j in refused]).exists()
         assert Commenter.objects.filter(token_hash=again.token_hash).count() == 1
 
+    @WAYS
     @pytest.mark.django_db(transaction=True)
-    def test_a_removed_origin_refuses_the_group_s_submissions_under_it(site):
+    def test_a_submission_that_fails_its_group_s_insert_fails_alone(site, write):
         thread = make_comment(url="https://news.example.org/a").thread
-        job = _job(thread.pk, "under an origin just removed")
+        same_time = [_job(thread.pk, "one moment", write=write) for _ in range(2)]
+        same_time[1].comment.submitted_at = same_time[0].comment.submitted_at
+        unknown_parent = _job(thread.pk, "a reply to nothing", parent_id=10**9, write=write)
+        others = [_job(thread.pk, f"other {n}", write=write) for n in range(3)]
+        commit_jobs([others[0], *same_time, unknown_parent, *others[1:]])
+        # Its foreign key fails the group's insert: the others are written one by one.
+        assert unknown_parent.error is not None and unknown_parent.comment.pk is None
+        for job in [*same_time, *others]:
+            assert job.error is None
+            assert Comment.objects.get(pk=job.comment.pk).body == job.comment.body
+        assert len({job.comment.pk for job in [*same_time, *others]}) == 5
+
+    @WAYS
+    @pytest.mark.django_db(transaction=True)
+    def test_a_removed_origin_refuses_the_group_s_submissions_under_it(site, write):
+        thread = make_comment(url="https://news.example.org/a").thread
+        job = _job(thread.pk, "under an origin just removed", write=write)
         SiteOrigin.objects.filter(site=site).delete()
         commit_jobs([job])
         assert isinstance(job.error, Recheck)
