@@ -101,7 +101,16 @@ def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | Non
 @cache
 def model_load(name: str) -> LinearModel:
     """The shipped model ``name``, loaded once per process."""
-    folder = resources.files(MODELS_PACKAGE)
+    return model_from_dir(resources.files(MODELS_PACKAGE), name)
+
+
+def model_from_dir(folder, name: str) -> LinearModel:
+    """Model ``name`` from the files in ``folder``: the package's, or a folder
+    of models trained for an evaluation (``tribune triage evaluate --models``)."""
+    from pathlib import Path
+
+    if isinstance(folder, str):
+        folder = Path(folder)
     idf_file = folder / f"{name}.idf.f32"
     return model_from_files(
         (folder / f"{name}.json").read_text(encoding="utf-8"),
@@ -115,13 +124,12 @@ def model_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-def model_for(lang: str) -> LinearModel:
+def model_for(lang: str, folder=None) -> LinearModel:
     """The model ``tribune triage evaluate --lang`` uses: a toxicity model for
-    ``en``/``ko``, the spam model for ``spam``."""
+    ``en``/``ko``, the spam model for ``spam``; the shipped one, or the one in
+    ``folder``."""
     lang = (lang or "").lower()
-    if lang == "spam":
-        return model_load(SPAM_MODEL)
-    name = TOXICITY_MODELS.get(lang.split("-")[0])
+    name = SPAM_MODEL if lang == "spam" else TOXICITY_MODELS.get(lang.split("-")[0])
     if name is None:
         raise KeyError(lang)
-    return model_load(name)
+    return model_load(name) if folder is None else model_from_dir(folder, name)
