@@ -69,6 +69,12 @@ CALIBRATE_ON = {
 # has 28.5 %, and the Korean calibration is weighted to that share, so that a
 # Korean "60 %" means what an English one does.
 CALIBRATION_SHARE = {"en_toxicity": None, "ko_toxicity": 0.285, "spam": None}
+# Sources whose training rows a model also learns from as negatives: the Fox
+# News comments are ordinary readers' comments under news articles, none of
+# them spam, while the spam collection's "ham" is praise under music videos;
+# without them "A thoughtful piece on the harbour, thank you for it." scored
+# 70 % spam.
+EXTRA_NEGATIVES = {"spam": ("en_foxnews",)}
 C_GRID = (1.0, 4.0, 16.0)
 FOLDS = 5
 THRESHOLDS = {"flag": 0.5, "high": 0.8}
@@ -79,10 +85,17 @@ Row = tuple[str, int, dict, str]  # text, label, source row, dataset name
 def training_rows(model: str, folder: Path | None = None,
                   keep: Callable[[Dataset, dict], bool] | None = None) -> list[Row]:
     """The training part of every source of ``model`` (``keep``: only these rows)."""
+    from .datasets import DATASETS
+
     found: list[Row] = []
     for dataset in sources_of(model):
         train, _test = split_dataset(dataset, rows(dataset, folder))
         found.extend((t, y, r, dataset.name) for t, y, r in train
+                     if keep is None or keep(dataset, r))
+    for name in EXTRA_NEGATIVES.get(model, ()):
+        dataset = DATASETS[name]
+        train, _test = split_dataset(dataset, rows(dataset, folder))
+        found.extend((t, 0, r, dataset.name) for t, _y, r in train
                      if keep is None or keep(dataset, r))
     return found
 
@@ -188,9 +201,9 @@ def cross_validate(raw, items: list[Row], say: Callable[[str], None], name: str)
             oof[c][test] = fit(x_train, y[train], w[train], c).decision_function(x_test)
 
     def score(c: float) -> dict[str, float]:
-        per = {s: float(roc_auc_score(y[sources == s], oof[c][sources == s]))
-               for s in sorted(set(sources))}
-        return per
+        # A source of negatives only (EXTRA_NEGATIVES) has no AUC of its own.
+        return {s: float(roc_auc_score(y[sources == s], oof[c][sources == s]))
+                for s in sorted(set(sources)) if len(set(y[sources == s])) == 2}
 
     best_c, best = C_GRID[0], -1.0
     per_source: dict[str, float] = {}
