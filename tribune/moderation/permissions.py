@@ -30,7 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 
+from tribune.comments.models import Comment
 from tribune.integrations.models import Scope
 
 from .models import DeskAssignment, Role
@@ -145,3 +147,9 @@ def wordlist_desk_ids(user: AbstractBaseUser) -> set[int] | None:
 
 def can_edit_wordlist(user: AbstractBaseUser, desk_id: int) -> bool:
     return _within(wordlist_desk_ids(user), desk_id)
+
+
+def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
+    desk_ids = moderator_desk_ids(user)
+    comments = Comment.objects.all()
+    return comments if desk_ids is None else comments.filter(thread__desk_id__in=desk_ids)
