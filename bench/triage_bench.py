@@ -82,22 +82,26 @@ def signal_timing(passes: int = 3) -> None:
     for name, lang in (("en_davidson", "en"), ("en_foxnews", "en"), ("ko_beep", "ko"),
                        ("ko_kmhas", "ko"), ("spam_youtube", "en")):
         _train, test = split_dataset(DATASETS[name], rows(DATASETS[name]))
-        texts += [(t, lang) for t, _y, _r in test[:400]]
-    for text, lang in texts[::20]:
+        texts += [(t, lang, name) for t, _y, _r in test[:400]]
+    for text, lang, _name in texts[::20]:
         # Load the models and warm the hash caches, as a running server has.
         text_signals(body=text, author="Reader", desk_language=lang)
     print(f"\ntext signals + priority per comment, pure (no database), {len(texts)} "
           f"held-out comments (English, Korean, spam):")
     for number in range(1, passes + 1):
         wall, cpu = [], []
-        for text, lang in texts:
+        by_source: dict[str, list[float]] = {}
+        for text, lang, name in texts:
             start, start_cpu = time.perf_counter(), time.thread_time()
             priority_of(text_signals(body=text, author="Reader", desk_language=lang))
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.thread_time() - start_cpu) * 1000)
+            by_source.setdefault(name, []).append(cpu[-1])
         print(f"  pass {number}: wall p50 {percentile(wall, 0.5):.2f} ms, p99 "
               f"{percentile(wall, 0.99):.2f} ms, max {max(wall):.2f} ms; CPU p50 "
               f"{percentile(cpu, 0.5):.2f} ms, p99 {percentile(cpu, 0.99):.2f} ms")
+        print("    CPU p99 by source: " + ", ".join(
+            f"{name} {percentile(values, 0.99):.2f} ms" for name, values in by_source.items()))
 
 
 def submission_overhead(n: int) -> None:
@@ -215,7 +219,12 @@ def dialect_check() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller runs")
+    parser.add_argument("--timing-only", action="store_true",
+                        help="only the time per comment of the pure scoring")
     args = parser.parse_args()
+    if args.timing_only:
+        signal_timing()
+        return
     call_command("migrate", verbosity=0)
     from tribune.core.testing import make_site
 
