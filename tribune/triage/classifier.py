@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .features import Hasher, counts, weighted
+from .features import Hasher, counts
 
 MODELS_PACKAGE = "tribune.triage.models_data"
 # Which model scores which desk language for insult and hate; spam is scored
@@ -54,11 +54,16 @@ class LinearModel:
                       char_max=self.char_max, word_bigrams=self.word_bigrams)
 
     def score_counts(self, found: dict[int, float]) -> float:
-        """Probability from raw counts made with this model's :attr:`feature_key`."""
-        weights = self.weights
-        z = self.intercept + sum(
-            weights[key] * value for key, value in weighted(found, self.idf).items()
-        )
+        """Probability from raw counts made with this model's :attr:`feature_key`:
+        the weights times :func:`features.weighted` of the counts, in one pass
+        (no vector is built: the dot product is divided by the norm at the end)."""
+        weights, idf, log = self.weights, self.idf, math.log
+        dot = square = 0.0
+        for key, value in found.items():
+            scaled = 1.0 + log(value) if idf is None else (1.0 + log(value)) * idf[key]
+            dot += weights[key] * scaled
+            square += scaled * scaled
+        z = self.intercept + (dot / math.sqrt(square) if square else 0.0)
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))

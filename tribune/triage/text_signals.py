@@ -45,6 +45,7 @@ _WORD_RE = re.compile(r"\w+")
 SHOUT_MIN_LETTERS = 12
 SHOUT_SHARE = 0.7
 MISMATCH_MIN_LETTERS = 8
+HEAD_CHARS = 2000
 
 
 @dataclass
@@ -175,10 +176,13 @@ def text_signals(
 ) -> TextSignals:
     """Every text-only signal of a comment for a desk of ``desk_language``."""
     signals = TextSignals()
-    script, _share = dominant_script(body)
+    # Script, language and tone show in the first characters; links and
+    # personal information are looked for in the whole text.
+    head = body[:HEAD_CHARS]
+    script, _share = dominant_script(head)
     signals.script = script
     expected = language_expected(desk_language)
-    letters = sum(1 for c in body if c.isalpha())
+    letters = sum(1 for c in head if c.isalpha())
     if script:
         if expected and script in expected:
             signals.language = desk_language.split("-")[0].lower()
@@ -208,7 +212,7 @@ def text_signals(
     signals.wordlist_hits = wordlist_hits(body, list(terms))
     spans = link_spans(body)
     signals.links, signals.domains = links_in(body, spans)
-    signals.shouting = is_shouting(without_links(body, spans))
+    signals.shouting = is_shouting(without_links(body, spans)[:HEAD_CHARS])
     signals.repetition = is_repetitive(body)
     signals.personal = sorted(set(personal_information(body)) | set(personal_information(author)))
     signals.name = name_signals(author)
