@@ -1,7 +1,7 @@
 """``tribune triage``: evaluate and train the models, keep word lists, policies.
 
-    tribune triage evaluate FILE.csv [--lang en|ko|spam]
-    tribune triage train [--data DIR]
+    tribune triage evaluate FILE.csv [--lang en|ko|spam] [--models DIR]
+    tribune triage train [--data DIR] [--out DIR] [--model NAME ...]
     tribune triage words DESK list|add|remove [TERM ...]
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
