@@ -24,6 +24,7 @@ from tribune.sites.services import clause_get
 
 from .models import Action, Decision, Report, Resolution
 from .permissions import moderator_desk_ids
+from .signals import comment_decided
 
 NOTE_MAX = 1000
 
@@ -190,9 +191,8 @@ def comment_decide(
             )
         if Status.APPROVED in (before_status, comment.status):
             thread_publish(thread=comment.thread)
-        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
-
-        comment_event(event=action, comment=comment)
+        # Webhooks and e-mail (tribune.notifications) queue here, in this transaction.
+        comment_decided.send(sender=Comment, comment=comment, action=action)
     return comment
 
 
