@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tribune.reliability",
     "tribune.demo",
     "tribune.triage",
+    "tribune.server",
 ]
 
 MIDDLEWARE = [
