@@ -6,6 +6,7 @@ re-renders the thread's published view. Undoing a decision is a decision too
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -41,14 +42,21 @@ def undo_window() -> timedelta:
     return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
 
 
-def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
-    """Whether triage holds ``comment`` for a senior moderator and ``moderator``
-    is not one (see tribune.triage: site policies)."""
-    from tribune.triage.models import CommentTriage
-    from tribune.triage.seniors import is_senior
+# Checks that keep a comment from a given moderator: triage (above moderation)
+# registers "held for a senior moderator" here in its AppConfig.ready.
+_HOLDS: list[Callable[[Comment, AbstractBaseUser], bool]] = []
 
-    return (CommentTriage.objects.filter(comment=comment, held=True).exists()
-            and not is_senior(moderator))
+
+def decision_hold_register(check: Callable[[Comment, AbstractBaseUser], bool]) -> None:
+    """Refuse a person's decision on a comment when ``check(comment, moderator)``
+    is true (``PermissionDenied`` with code ``held``); Tribune's own decisions
+    (``moderator`` None) are never held."""
+    if check not in _HOLDS:
+        _HOLDS.append(check)
+
+
+def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
+    return any(check(comment, moderator) for check in _HOLDS)
 
 
 def comment_decide(
