@@ -39,26 +39,22 @@ from django.utils import timezone
 from .models import LoginThrottle, ThrottleScope
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def free_failures() -> int:
-    return _setting("TRIBUNE_LOGIN_FREE_FAILURES", 5)
+    return int(settings.TRIBUNE_LOGIN_FREE_FAILURES)
 
 
 def base_delay() -> int:
-    return _setting("TRIBUNE_LOGIN_BASE_DELAY", 1)
+    return int(settings.TRIBUNE_LOGIN_BASE_DELAY)
 
 
 def cap(scope: str) -> int:
     if scope == ThrottleScope.ACCOUNT:
-        return _setting("TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY", 15 * 60)
-    return _setting("TRIBUNE_LOGIN_NETWORK_MAX_DELAY", 60 * 60)
+        return int(settings.TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY)
+    return int(settings.TRIBUNE_LOGIN_NETWORK_MAX_DELAY)
 
 
 def forget_after() -> int:
-    return _setting("TRIBUNE_LOGIN_FORGET", 24 * 60 * 60)
+    return int(settings.TRIBUNE_LOGIN_FORGET)
 
 
 def account_key(username: str) -> str:

@@ -39,7 +39,7 @@ _STATUS_AFTER = {
 def undo_window() -> timedelta:
     """How long a moderator may take back their last decision
     (``TRIBUNE_UNDO_SECONDS``, 5 minutes by default)."""
-    return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
+    return timedelta(seconds=settings.TRIBUNE_UNDO_SECONDS)
 
 
 # Checks that keep a comment from a given moderator: triage (above moderation)
