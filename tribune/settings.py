@@ -116,7 +116,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The folder is made by tribune.core.sqlite when it first connects.
     # One connection per server thread, kept: opening one costs the PRAGMAs below
     # and closing the last one checkpoints the WAL — about 7 ms of every
     # submission when they were closed after each request (docs/benchmarks.md).
@@ -181,8 +181,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # made by tribune.core's ready(), for WhiteNoise
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "moderation:login"
