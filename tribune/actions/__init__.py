@@ -1,1 +1,1 @@
-"""Use cases: one function per thing a person does, called alike by every surface."""
+"""Use cases: each thing a person does, called alike by every surface."""

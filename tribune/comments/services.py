@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Protocol
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -295,10 +296,10 @@ def _batch_write(jobs: list[_Job]) -> list[_Job]:
     carry their ids. A failure (a parent that does not exist, a commenter made
     meanwhile…) fails the whole statement, which writes nothing; the caller then
     writes the jobs one by one."""
-    from tribune.moderation.models import Ban, BanNetwork
-
-    tables = {"thread": Thread, "site": Site,
-              "origin": SiteOrigin, "ban": Ban, "network": BanNetwork,
+    # The bans' tables through Django's registry: moderation is a peer above.
+    tables = {"thread": Thread, "site": Site, "origin": SiteOrigin,
+              "ban": apps.get_model("moderation", "Ban"),
+              "network": apps.get_model("moderation", "BanNetwork"),
               "commenter": Commenter, "comment": Comment}
     sql = _BATCH_WRITE_SQL.format(
         rows=", ".join([_BATCH_ROW] * len(jobs)),
