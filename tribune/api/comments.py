@@ -16,11 +16,11 @@ from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_token_for_submission,
     commenter_token_signed,
-    token_hash,
 )
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
+from tribune.moderation.restrictions import submission_rate_keys
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.http import json_etag, render_response
@@ -126,11 +126,13 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     token, is_new = commenter_token_for_submission(request)
     network = network_hash(request)
     # Counted before anything is written; reads are never limited (tribune.abuse).
-    ratelimit_check(scope="submit", keys={"commenter": token_hash(token), "network": network})
+    ref = article_resolve(url=payload.url)
+    ratelimit_check(scope="submit", keys=submission_rate_keys(
+        site=ref.site, thread_url=ref.url, commenter_token=token, network_hash=network))
     held = None
     if payload.issued is not None:
         # The stamp names the thread by its normalised URL, as the form's does.
-        url = article_resolve(url=payload.url).url
+        url = ref.url
         held = submission_weigh(
             age=stamp_age(payload.issued, url=url), url=url, author=payload.author,
             body=payload.body, commenter_token=token, commenter_is_new=is_new,

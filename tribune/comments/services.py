@@ -93,11 +93,13 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         raise PermissionDenied(
             _("Comments on this article are closed."), field="url", code="thread_closed"
         )
-    from tribune.moderation.bans import ban_refuse
+    # A ban of the commenter, or a moderator's restriction of their network.
+    from tribune.moderation.restrictions import sender_refuse
 
-    ban_refuse(
+    sender_refuse(
         commenter_token=commenter_token, network_hash=network_hash,
         desk_id=ref.thread.desk_id if ref.thread is not None else ref.site.default_desk_id,
+        shared_exits=ref.site.shared_exits,
     )
     if parent_id is not None:
         visible_parent = (

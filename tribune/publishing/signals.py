@@ -9,7 +9,8 @@ the language and direction every render states).
 
 They also bump the stamps under which processes keep configuration that every
 submission needs (:meth:`tribune.publishing.store.FileStore.remembered`):
-``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans do,
+``CONFIG`` when webhooks or queue alerts change, ``BANS`` when bans or network
+restrictions do,
 ``THREADS`` when a thread is created, saved again or deleted (its settings, its
 title; ``Thread.objects.update`` bumps it itself). On PostgreSQL the bump is
 written and announced in the transaction of the change (see the store).
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from tribune.moderation.models import Ban, BanNetwork
+from tribune.moderation.models import Ban, NetworkRestriction
 from tribune.notifications.models import QueueAlert
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.threads.models import Thread
@@ -28,7 +29,7 @@ from tribune.webhooks.models import Webhook
 from . import services
 from .store import BANS, CONFIG, THREADS
 
-STAMPED = {Webhook: CONFIG, QueueAlert: CONFIG, Ban: BANS, BanNetwork: BANS}
+STAMPED = {Webhook: CONFIG, QueueAlert: CONFIG, Ban: BANS, NetworkRestriction: BANS}
 
 
 def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **kwargs) -> None:

@@ -36,7 +36,6 @@ from tribune.comments.commenters import (
     commenter_from_request,
     commenter_token_for_submission,
     commenter_token_signed,
-    token_hash,
 )
 from tribune.comments.models import Comment, Status
 from tribune.comments.selectors import comments_of_commenter
@@ -44,6 +43,7 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import NotFound, PermissionDenied, TribuneError
 from tribune.core.ids import ID_MAX
 from tribune.core.text import NAME_MAX
+from tribune.moderation.restrictions import submission_rate_keys
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_view
@@ -331,6 +331,8 @@ def _thread_page(
                 "site": ref.site,
                 "thread_url": ref.url,
                 "thread_title": title,
+                # Published times at the site's precision, in the desk's time zone.
+                "public_times": (data.get("thread") or {}).get("times", "day"),
                 "thread_href": thread_href,
                 "terms_href": f"{reverse('reader:terms', args=[ref.site.pk])}?"
                               f"{urlencode({'url': ref.url})}",
@@ -404,8 +406,8 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
     token, is_new = commenter_token_for_submission(request)
     network = network_hash(request)
     try:
-        ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
-                                              "network": network})
+        ratelimit_check(scope="submit", keys=submission_rate_keys(
+            site=ref.site, thread_url=ref.url, commenter_token=token, network_hash=network))
         held = submission_weigh(age=page_age, url=ref.url, author=form.author, body=form.body,
                                 commenter_token=token, commenter_is_new=is_new,
                                 network_hash=network)
