@@ -147,11 +147,13 @@ def network_restrict(
                                   allow_newlines=True)
     now = timezone.now()
     with transaction.atomic():
-        return NetworkRestriction.objects.bulk_create(
-            NetworkRestriction(network_hash=h, desk=desk, commenter=seen.commenter,
-                               until=now + dt.timedelta(hours=number), reason=clean_reason,
-                               others_seen=seen.others, created_by=actor, created_at=now)
-            for h in seen.network_hashes)
+        # One create() each, not bulk_create(): each save moves the BANS stamp, so
+        # every process forgets the restrictions it remembered.
+        return [NetworkRestriction.objects.create(
+                    network_hash=h, desk=desk, commenter=seen.commenter,
+                    until=now + dt.timedelta(hours=number), reason=clean_reason,
+                    others_seen=seen.others, created_by=actor, created_at=now)
+                for h in seen.network_hashes]
 
 
 def network_restriction_lift(*, actor: AbstractBaseUser, restriction_id: object
