@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -181,7 +182,31 @@ def decision_redact(*, comment, decision, before_body: str, days: int,
     else:
         rows.exclude(body_before=published).update(body_before="")
         rows.exclude(body_after=published).update(body_after="")
+    _scrub_outbox(comment_id=comment.pk, removed={texts["original"], before_body} - {published})
     return entry
+
+
+def _scrub_outbox(*, comment_id: int, removed: set[str]) -> None:
+    """Blank the removed texts in the webhook outbox's payloads about the comment
+    (sent or not: the rows stay for the record). Through the app registry: the
+    outbox belongs to :mod:`tribune.webhooks`, which may be absent."""
+    try:
+        deliveries = apps.get_model("webhooks", "Delivery")
+    except LookupError:
+        return
+    removed.discard("")
+    if not removed:
+        return
+    about = deliveries.objects.filter(payload__contains=f'"comment":{{"id":{comment_id},')
+    for delivery in about:
+        data = json.loads(delivery.payload)
+        shown = data.get("comment") or {}
+        for field in ("body", "published_body"):
+            if shown.get(field) in removed:
+                shown[field] = ""
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        if payload != delivery.payload:
+            deliveries.objects.filter(pk=delivery.pk).update(payload=payload)
 
 
 def originals_kept_among(*, comment_ids: list[int]) -> set[int]:

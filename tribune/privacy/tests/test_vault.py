@@ -95,6 +95,21 @@ def test_a_clause_4_rejection_seals_the_text_too(site, api, editor):
     assert PHONE in editor.post(f"/moderate/comments/{comment.pk}/original").content.decode()
 
 
+def test_the_webhook_outbox_forgets_the_removed_text(site, api):
+    from tribune.webhooks.models import Delivery
+    from tribune.webhooks.services import webhook_add
+
+    webhook_add(site=site, url="https://hooks.example.org/tribune")
+    comment = make_comment(body=BODY)  # its "submitted" event quotes the text
+    assert PHONE in Delivery.objects.get(event="comment.submitted").payload
+    assert decide(api, comment.pk, action="edit", body=EDITED, clause=4).status_code == 200
+    payloads = list(Delivery.objects.values_list("payload", flat=True))
+    assert len(payloads) == 2 and all(PHONE not in p for p in payloads)
+    edited = json.loads(Delivery.objects.get(event="comment.edited").payload)["comment"]
+    assert (edited["body"], edited["published_body"]) == ("", EDITED)
+    assert PHONE not in everything()
+
+
 def test_other_clauses_keep_the_original_as_before(site, api):
     comment = make_comment(body="Nice. Buy watches at shop.example")
     assert decide(api, comment.pk, action="edit", body="Nice.", clause=5).status_code == 200
