@@ -23,7 +23,7 @@ from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.timezones import zone_of
 
 from .models import Desk, PublicTimes, Site
-from .urls import origin_of
+from .url_rules import origin_of
 
 REDACTION_DAYS_MAX = 90
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0001_initial'),
-        ('moderation', '0003_safety_network_restrictions'),
+        ('moderation', '0004_safety_network_restrictions'),
         ('privacy', '0002_erasure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from conftest import TribuneCLI, fresh_database
 from tribune.core.testing import make_comment, make_moderator
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision
-from tribune.moderation.services import comment_decide, decision_undo_last
+from tribune.moderation.undo import decision_undo_last
 from tribune.privacy.models import RedactedOriginal, VaultKey, VaultReading
 from tribune.privacy.retention import retention_purge
 from tribune.sites.safety import site_safety_set
@@ -170,7 +171,7 @@ def test_the_export_holds_no_removed_original(site, api, tmp_path):
 
 SETUP = f"""
 from tribune.core.testing import make_comment, make_moderator, make_site
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 make_site()
 editor = make_moderator(name="ed", desk_codes=["en"], role="editor")
 comment = make_comment(body={BODY!r})

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.sites.safety import desk_time_zone_set, site_safety_set
 
 ARTICLE = "https://news.example.org/2026/12/times"

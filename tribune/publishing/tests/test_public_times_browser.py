@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_site
 from tribune.embed.testing import HostSite
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.sites.safety import desk_time_zone_set, site_safety_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]

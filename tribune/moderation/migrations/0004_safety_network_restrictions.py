@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0001_initial'),
-        ('moderation', '0002_workspace'),
+        ('moderation', '0003_layers_apitoken_to_accounts'),
         ('sites', '0003_safety_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
