@@ -207,3 +207,35 @@ def test_restrictions_hold_inside_the_submission_transaction(site, editor, djang
         network_hash=comment.network_hash, desk=comment.thread.desk, until=timezone.now()
         + dt.timedelta(hours=1), created_by=editor.user, created_at=timezone.now())
     assert submit(reader_at(NEIGHBOUR_ADDRESS), "second").status_code == 403
+
+
+def test_the_moderation_api_restricts_networks_the_same_way(site):
+    editor = make_moderator(name="apieditor", desk_codes=["en"], role="editor")
+    plain = make_moderator(name="apiplain", desk_codes=["en"])
+    api = Client(headers={"Authorization": f"Bearer {editor.token}"})
+    comment = troll_comment(reader_at(TROLL_ADDRESS))
+    assert submit(reader_at(NEIGHBOUR_ADDRESS), "Neighbour").status_code == 202
+    base = f"/api/v1/moderation/commenters/{comment.commenter_id}"
+    seen = api.get(f"{base}/network").json()
+    assert seen == {"others": 1, "window_hours": 24, "networks": 1, "shared_exits": False,
+                    "desks": ["en"]}
+
+    def restrict(client: Client, **fields):
+        body = {"desk": "en", "hours": 2, "others_seen": 1} | fields
+        return client.post(f"{base}/network-restrictions", body,
+                           content_type="application/json")
+
+    stale = restrict(api, others_seen=0)
+    assert stale.status_code == 400 and stale.json()["error"]["code"] == "others_changed"
+    assert restrict(api, hours=25).status_code == 400
+    plain_api = Client(headers={"Authorization": f"Bearer {plain.token}"})
+    assert restrict(plain_api).status_code == 403
+    made = restrict(api)
+    assert made.status_code == 201
+    [restriction] = made.json()
+    assert restriction["others_seen"] == 1 and restriction["in_force"] is True
+    assert submit(reader_at(NEIGHBOUR_ADDRESS), "Again").status_code == 403
+    lifted = api.post(f"/api/v1/moderation/network-restrictions/{restriction['id']}/lift")
+    assert lifted.status_code == 200 and lifted.json()["in_force"] is False
+    assert submit(reader_at(NEIGHBOUR_ADDRESS), "Again").status_code == 202
+    assert api.post("/api/v1/moderation/network-restrictions/999999/lift").status_code == 404
