@@ -75,8 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Django's SecurityMiddleware, with onion hosts served over plain HTTP.
-    "tribune.security.onion.OnionSecurityMiddleware",
+    # Onion hosts served over plain HTTP, past SecurityMiddleware's redirect.
+    "tribune.security.onion.OnionMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tribune.embed.cors.SiteCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

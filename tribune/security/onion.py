@@ -43,37 +43,45 @@ def _plain_names() -> dict[str, str]:
     return names
 
 
-class OnionSecurityMiddleware(SecurityMiddleware):
-    """Django's ``SecurityMiddleware`` (HTTPS redirect, HSTS, nosniff, referrer
-    and opener policies) with the onion exceptions above, and the cookie names
-    and flags that work over an onion service's plain HTTP."""
+class OnionMiddleware:
+    """Just outside Django's ``SecurityMiddleware`` (which stays in MIDDLEWARE,
+    so ``check --deploy`` still checks HTTPS, HSTS and the rest): onion
+    requests go past its redirect to HTTPS — its headers other than HSTS still
+    apply — with the cookie names and flags that work over plain HTTP; other
+    requests are untouched but for ``Onion-Location``."""
 
-    def process_request(self, request):
-        if request_is_onion(request):
-            for secure_name, plain_name in _plain_names().items():
-                if plain_name in request.COOKIES:
-                    request.COOKIES[secure_name] = request.COOKIES.pop(plain_name)
-            return None  # no redirect to HTTPS: Tor already encrypts end to end
-        return super().process_request(request)
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Django wraps each middleware; the wrapper keeps it as __wrapped__.
+        inner = getattr(get_response, "__wrapped__", get_response)
+        self.security = inner if isinstance(inner, SecurityMiddleware) else None
 
-    def process_response(self, request, response):
-        response = super().process_response(request, response)
-        if request_is_onion(request):
-            if "Strict-Transport-Security" in response:
-                del response["Strict-Transport-Security"]
-            renamed = _plain_names()
-            for name in list(response.cookies):
-                morsel = response.cookies[name]
-                morsel["secure"] = ""
-                if name in renamed:
-                    del response.cookies[name]
-                    response.cookies[renamed[name]] = morsel.value
-                    plain = response.cookies[renamed[name]]
-                    for key, value in morsel.items():
-                        if key != "secure":
-                            plain[key] = value
+    def __call__(self, request):
+        if not request_is_onion(request):
+            response = self.get_response(request)
+            onion = getattr(settings, "TRIBUNE_ONION_ORIGIN", "")
+            if onion and request.is_secure() and "Onion-Location" not in response:
+                response["Onion-Location"] = onion.rstrip("/") + request.get_full_path()
             return response
-        onion = getattr(settings, "TRIBUNE_ONION_ORIGIN", "")
-        if onion and request.is_secure() and "Onion-Location" not in response:
-            response["Onion-Location"] = onion.rstrip("/") + request.get_full_path()
+        renamed = _plain_names()
+        for secure_name, plain_name in renamed.items():
+            if plain_name in request.COOKIES:
+                request.COOKIES[secure_name] = request.COOKIES.pop(plain_name)
+        if self.security is not None:
+            # No redirect to HTTPS: Tor already encrypts end to end.
+            response = self.security.process_response(
+                request, self.security.get_response(request))
+        else:
+            response = self.get_response(request)
+        if "Strict-Transport-Security" in response:
+            del response["Strict-Transport-Security"]
+        for name in list(response.cookies):
+            morsel = response.cookies[name]
+            morsel["secure"] = ""
+            if name in renamed:
+                del response.cookies[name]
+                response.cookies[renamed[name]] = morsel.value
+                plain = response.cookies[renamed[name]]
+                for key, value in morsel.items():
+                    plain[key] = value
         return response
