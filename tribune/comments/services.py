@@ -94,7 +94,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             _("Comments on this article are closed."), field="url", code="thread_closed"
         )
     # A ban of the commenter, or a moderator's restriction of their network.
-    from tribune.moderation.restrictions import sender_refuse
+    from tribune.moderation.bans import sender_refuse
 
     sender_refuse(
         commenter_token=commenter_token, network_hash=network_hash,

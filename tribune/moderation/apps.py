@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ModerationConfig(AppConfig):
     name = "tribune.moderation"
     label = "moderation"
+
+    def ready(self) -> None:
+        # Every process keeps the bans and network restrictions in force under
+        # the BANS stamp; publishing,
+        # below moderation, is told which rows bump it.
+        from tribune.publishing.signals import stamp_on_change
+        from tribune.publishing.store import BANS
+
+        from .models import Ban, NetworkRestriction
+
+        stamp_on_change(Ban, BANS)
+        stamp_on_change(NetworkRestriction, BANS)

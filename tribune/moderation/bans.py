@@ -28,6 +28,7 @@ from tribune.sites.models import Desk
 
 from .models import Ban
 from .permissions import can_ban_on_desk, may_ban_everywhere, moderator_desk_ids
+from .restrictions import network_restriction_refuse
 
 REASON_MAX = 500
 SUSPENSION_DAYS_MAX = 3650
@@ -180,7 +181,7 @@ def ban_matching(
 def ban_refuse(*, commenter_token: str | None, desk_id: int, network_hash: str = "") -> None:
     """Raise ``PermissionDenied`` (code ``banned``) when a ban bars the commenter,
     saying until when. Networks are not banned: see
-    :func:`tribune.moderation.restrictions.sender_refuse`."""
+    :func:`sender_refuse`."""
     match = ban_matching(commenter_token=commenter_token, desk_id=desk_id)
     if match is None:
         return
@@ -207,3 +208,14 @@ def bans_of_commenter(*, user: AbstractBaseUser, commenter_id: int) -> list[Ban]
 def ban_in_force(ban: Ban) -> bool:
     now = timezone.now()
     return ban.lifted_at is None and (ban.until is None or ban.until > now)
+
+
+def sender_refuse(*, commenter_token: str | None, network_hash: str, desk_id: int,
+                  shared_exits: bool) -> None:
+    """Everything that bars a sender from a desk, for the submission path: a ban
+    of the commenter, then a moderator's restriction of their network (never on
+    a site whose readers come through shared exits,
+    :mod:`tribune.moderation.restrictions`)."""
+    ban_refuse(commenter_token=commenter_token, desk_id=desk_id)
+    network_restriction_refuse(network_hash=network_hash, desk_id=desk_id,
+                               shared_exits=shared_exits)

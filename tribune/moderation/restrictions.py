@@ -40,10 +40,10 @@ from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
 from tribune.sites.models import Desk
 
-from .bans import REASON_MAX, ban_refuse
 from .models import NetworkRestriction
 from .permissions import can_ban_on_desk, moderator_desk_ids
 
+REASON_MAX = 500
 RESTRICTION_HOURS = (1, 3, 6, 12, 24)
 RESTRICTION_HOURS_MAX = 24
 
@@ -217,16 +217,6 @@ def network_restriction_refuse(*, network_hash: str, desk_id: int, shared_exits:
           "%(until)s (UTC), because of abuse sent from it. This is not about you: you "
           "have not been banned. You can try again later, or from another network.")
         % {"until": when}, code="network_restricted")
-
-
-def sender_refuse(*, commenter_token: str | None, network_hash: str, desk_id: int,
-                  shared_exits: bool) -> None:
-    """Everything that bars a sender from a desk, for the submission path: a ban
-    of the commenter, then a restriction of their network (not on a site whose
-    readers come through shared exits)."""
-    ban_refuse(commenter_token=commenter_token, desk_id=desk_id)
-    network_restriction_refuse(network_hash=network_hash, desk_id=desk_id,
-                               shared_exits=shared_exits)
 
 
 def submission_rate_keys(*, site, thread_url: str, commenter_token: str,

@@ -164,7 +164,6 @@ def decision_redact(*, comment, decision, before_body: str, days: int,
     audit rows other than the version now published. None when the decision
     removed nothing (the published text is the reader's own)."""
     from tribune.comments.models import Comment, Status
-    from tribune.moderation.models import Decision
 
     published = comment.published_body if comment.status == Status.APPROVED else None
     if published is not None and comment.edited_body is None:
@@ -176,7 +175,8 @@ def decision_redact(*, comment, decision, before_body: str, days: int,
         comment.edited_body = ""  # the fact of an edit stays, not its text
     Comment.objects.filter(pk=comment.pk).update(body=comment.body,
                                                  edited_body=comment.edited_body)
-    rows = Decision.objects.filter(comment_id=comment.pk)
+    # The audit rows (moderation, above privacy) through their relation.
+    rows = comment.decisions.all()
     if published is None:
         rows.update(body_before="", body_after="")
     else:

@@ -8,15 +8,14 @@
 - ``redaction_days``: how long the original of a comment edited or rejected
   under a personal-information clause is kept, sealed (7 days by default).
 
-A change of precision renders the site's published threads again (the times
-are part of each render); a desk's time zone does the same for its threads
-(``tribune.publishing.signals``).
+A change of precision renders the site's published threads again
+(:mod:`tribune.actions.site_safety`); a desk's time zone does the same for its
+threads (``tribune.publishing.signals``).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, NotFound
@@ -41,9 +40,12 @@ def site_find(*, ref: object) -> Site:
     return site
 
 
-def site_safety_set(*, site: Site, shared_exits: bool | None = None,
-                    public_times: object = None, redaction_days: object = None) -> Site:
-    """Change what is given (None: unchanged); returns the saved site."""
+def site_safety_save(*, site: Site, shared_exits: bool | None = None,
+                     public_times: object = None, redaction_days: object = None
+                     ) -> tuple[Site, bool]:
+    """Change what is given (None: unchanged): the saved site, and whether its
+    public times changed (its renders must then be made again:
+    :func:`tribune.actions.site_safety.site_safety_set` does)."""
     fields = []
     if shared_exits is not None:
         site.shared_exits = bool(shared_exits)
@@ -66,18 +68,9 @@ def site_safety_set(*, site: Site, shared_exits: bool | None = None,
                                % {"max": REDACTION_DAYS_MAX}, field="redaction_days")
         site.redaction_days = days
         fields.append("redaction_days")
-    if not fields:
-        return site
-    with transaction.atomic():
+    if fields:
         site.save(update_fields=fields)
-        if times_changed:
-            from tribune.publishing.services import thread_publish
-            from tribune.threads.models import Thread
-
-            for thread in Thread.objects.select_related("desk", "site").filter(
-                    site=site, render__isnull=False).iterator(chunk_size=500):
-                thread_publish(thread=thread)
-    return site
+    return site, times_changed
 
 
 def desk_time_zone_set(*, desk: Desk, time_zone: object) -> Desk:

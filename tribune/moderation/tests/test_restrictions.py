@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tribune.actions.site_safety import site_safety_set
 from tribune.comments.models import Comment
 from tribune.core.testing import make_moderator
 from tribune.moderation.models import NetworkRestriction
-from tribune.sites.safety import site_safety_set
 
 ARTICLE = "https://news.example.org/2026/12/flood"
 TROLL_ADDRESS = "203.0.113.7"

@@ -17,13 +17,13 @@ from django.test import Client
 from django.utils import timezone
 
 from conftest import TribuneCLI, fresh_database
+from tribune.actions.site_safety import site_safety_set
 from tribune.core.testing import make_comment, make_moderator
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision
 from tribune.moderation.undo import decision_undo_last
 from tribune.privacy.models import RedactedOriginal, VaultKey, VaultReading
 from tribune.privacy.retention import retention_purge
-from tribune.sites.safety import site_safety_set
 
 PHONE = "010-9876-5432"
 BODY = f"The mayor lied. Call me on {PHONE} for the documents."

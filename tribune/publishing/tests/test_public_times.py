@@ -9,10 +9,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from tribune.actions.site_safety import site_safety_set
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment
 from tribune.moderation.decisions import comment_decide
-from tribune.sites.safety import desk_time_zone_set, site_safety_set
+from tribune.sites.safety import desk_time_zone_set
 
 ARTICLE = "https://news.example.org/2026/12/times"
 # 20:47:13 UTC on 6 December is 05:47:13 on 7 December in Seoul.

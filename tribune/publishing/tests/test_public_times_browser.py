@@ -8,11 +8,12 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
+from tribune.actions.site_safety import site_safety_set
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_site
 from tribune.embed.testing import HostSite
 from tribune.moderation.decisions import comment_decide
-from tribune.sites.safety import desk_time_zone_set, site_safety_set
+from tribune.sites.safety import desk_time_zone_set
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

@@ -6,9 +6,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from tribune.actions.site_safety import site_safety_set
 from tribune.core.management import service_errors
 from tribune.sites.models import PublicTimes, Site
-from tribune.sites.safety import site_find, site_safety_set
+from tribune.sites.safety import site_find
 from tribune.sites.services import desk_get_or_create, site_create
 
 DEFAULT_DESK = "en"
