@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from tribune.core.errors import InvalidInput, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_author, clean_body
+from tribune.publishing.services import stamp_invalidate
+from tribune.publishing.store import QUEUE
 from tribune.sites.services import desk_get
 from tribune.threads.models import ModerationMode
 from tribune.threads.services import (
@@ -123,6 +125,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             commenter_id=None if commenter_is_new else commenter_id_of(commenter_token),
         )
         comment_store(comment=comment, token_hash=token_hash(commenter_token))
+        stamp_invalidate(QUEUE)  # open queues look again (tribune.moderation.live)
         # Committed. Its ``submitted`` event has no one to go to (that is what made
         # it plain: no webhook for it, no queue alert), so only triage follows.
         from tribune.triage.services import comment_triage
@@ -155,6 +158,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
 
         comment_event(event="submitted", comment=comment)
+        stamp_invalidate(QUEUE)  # open queues look again (tribune.moderation.live)
         if thread.moderation == ModerationMode.POST and held is None:
             from tribune.moderation.services import comment_decide
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,6 +28,8 @@ from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import clause_get
 
+from .decided import already_decided_message
+from .live import queue_moved
 from .models import Action, ApiToken, Decision, DeskAssignment, Report, Resolution, Role
 from .permissions import (  # noqa: F401 - the rules' home; re-exported for the callers
     can_ban_on_desk,
@@ -130,11 +132,7 @@ def comment_decide(
         ):
             raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
         if expected_status not in (None, "") and comment.status != expected_status:
-            raise Conflict(
-                _("Someone else decided this comment first: it is now %(status)s. "
-                  "Reload it to see their decision.") % {"status": Status(comment.status).label},
-                code="status_changed",
-            )
+            raise Conflict(already_decided_message(comment), code="status_changed")
         if moderator is not None and _held_for_a_senior(comment, moderator):
             raise PermissionDenied(
                 _("This comment is held for a senior moderator under the site's triage "
@@ -173,10 +171,9 @@ def comment_decide(
                     _("The edited text is the same as the published text."), field="body"
                 )
             comment.edited_body = new_body if new_body != comment.body else None
-        if action == Action.APPROVE and before_status == Status.APPROVED:
-            raise Conflict(_("This comment is already published."), code="already_decided")
-        if action == Action.REJECT and before_status == Status.REJECTED:
-            raise Conflict(_("This comment is already rejected."), code="already_decided")
+        if (action == Action.APPROVE and before_status == Status.APPROVED
+                or action == Action.REJECT and before_status == Status.REJECTED):
+            raise Conflict(already_decided_message(comment), code="already_decided")
 
         now = timezone.now()
         comment.status = _STATUS_AFTER[action]
@@ -206,6 +203,7 @@ def comment_decide(
             body_after=comment.published_body,
             created_at=now,
         )
+        queue_moved()
         if comment.status == Status.REJECTED:
             Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
                 resolved_at=now, resolved_by=moderator, resolution=Resolution.REMOVED
@@ -262,6 +260,7 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
         body_after=comment.published_body,
         created_at=now,
     )
+    queue_moved()
     if last.action == Action.REJECT:
         # The reports the rejection resolved are open again.
         Report.objects.filter(
@@ -272,10 +271,18 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
     return comment
 
 
-def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
-    """The moderator's latest decision if they may still undo it, else None."""
+def decision_undoable(
+    *, moderator: AbstractBaseUser, since: datetime | None = None
+) -> Decision | None:
+    """The moderator's latest decision if they may still undo it, else None.
+    ``since`` (the start of the moderator's session in the workspace): only a
+    decision made after it is theirs to undo there — one made under the same
+    account before (the demo, another person) is not shown as "yours"."""
+    decisions = Decision.objects.filter(moderator=moderator)
+    if since is not None:
+        decisions = decisions.filter(created_at__gte=since)
     last = (
-        Decision.objects.filter(moderator=moderator)
+        decisions
         .select_related("comment")
         .order_by("-created_at", "-id")
         .first()
@@ -291,9 +298,12 @@ def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
     return last if latest_on_comment == last.pk else None
 
 
-def decision_undo_last(*, moderator: AbstractBaseUser) -> Comment:
-    """Take back the moderator's own latest decision (see ``comment_decide``)."""
-    last = decision_undoable(moderator=moderator)
+def decision_undo_last(
+    *, moderator: AbstractBaseUser, since: datetime | None = None
+) -> Comment:
+    """Take back the moderator's own latest decision (see ``comment_decide``),
+    made after ``since`` when given (see :func:`decision_undoable`)."""
+    last = decision_undoable(moderator=moderator, since=since)
     if last is None:
         raise Conflict(
             _("There is no recent decision of yours to undo."), code="undo_unavailable"
