@@ -54,6 +54,7 @@ CARDS_MAX = 50
 
 _lock = threading.Lock()
 _open = 0
+_stopping = threading.Event()
 
 
 def streams_max() -> int:
@@ -89,6 +90,18 @@ def _release() -> None:
         _open = max(0, _open - 1)
 
 
+def streams_stop(timeout: float = 5.0) -> None:
+    """End every open stream of this process now (browsers reconnect), and wait
+    for them to be gone: before a shutdown, and between tests."""
+    _stopping.set()
+    try:
+        deadline = time.monotonic() + timeout
+        while _open and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        _stopping.clear()
+
+
 def _event(cursor: Cursor, data: dict) -> str:
     return f"id: {cursor}\nevent: queue\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
@@ -108,7 +121,7 @@ def _stream(user, since: Cursor, deadline: float) -> Iterator[str]:
         while True:
             time.sleep(WATCH_SECONDS)
             now = time.monotonic()
-            if now >= deadline:
+            if now >= deadline or _stopping.is_set():
                 return
             current = queue_stamp()
             if current != stamp or now - checked >= PRESENCE_CHECK_SECONDS:

@@ -25,6 +25,8 @@ from .bans import ban_create, ban_in_force, ban_lift, bans_of_commenter
 from .figures import figures_for
 from .forms import BanForm, ModeratorForm, SiteSettingsForm, ThreadSettingsForm, desk_roles_from
 from .models import DeskAssignment, Role
+from .notes import notes_for
+from .permissions import can_keep_notes
 from .selectors import decisions_latest
 from .services import (
     can_edit_desk,
@@ -85,6 +87,10 @@ def _commenter_page(request: HttpRequest, commenter_id: int, *, form: BanForm | 
         "ban_desks": ban_desks,
         "can_ban_everywhere": user.is_superuser,
         "form": form or BanForm(initial={"length": "7"}),
+        "notes": notes_for(user=user, commenter_ids=[commenter_id],
+                           withdrawn=True)[commenter_id],
+        "note_desks": [d for d in Desk.objects.filter(pk__in=desk_ids).order_by("code")
+                       if can_keep_notes(user, d.pk)],
         "problem": problem,
     }, status=status)
 
