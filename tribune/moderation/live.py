@@ -53,8 +53,12 @@ def queue_moved() -> None:
 
 def queue_stamp() -> str:
     """The queue's stamp as this process knows it (memory on PostgreSQL, one
-    ``stat`` on SQLite)."""
-    return store().stamp(QUEUE)
+    ``stat`` on SQLite). Without a store (an in-memory database: nothing to
+    share with other processes) the queue's own ids stand for it."""
+    current = store()
+    if not current.enabled:
+        return str(cursor_now())
+    return current.stamp(QUEUE)
 
 
 @dataclass(frozen=True)

@@ -110,33 +110,52 @@ def _changed(data: dict, sent_open: dict | None) -> bool:
     return bool(data["arrived"] or data["decided"]) or data["open"] != sent_open
 
 
-def _stream(user, since: Cursor, deadline: float) -> Iterator[str]:
-    try:
-        yield f"retry: {RETRY_MS}\n\n"
-        cursor, data = queue_events(user=user, since=since)
-        yield _event(cursor, data)
-        sent_open = data["open"]
-        stamp = queue_stamp()
-        beat = checked = time.monotonic()
-        while True:
-            time.sleep(WATCH_SECONDS)
-            now = time.monotonic()
-            if now >= deadline or _stopping.is_set():
-                return
-            current = queue_stamp()
-            if current != stamp or now - checked >= PRESENCE_CHECK_SECONDS:
-                stamp, checked = current, now
-                cursor, data = queue_events(user=user, since=cursor)
-                if _changed(data, sent_open):
-                    sent_open = data["open"]
-                    beat = now
-                    yield _event(cursor, data)
-                    continue
-            if now - beat >= HEARTBEAT_SECONDS:
+class _Stream:
+    """A stream's events; its place among the process's streams is given back
+    when the server closes the response — even one never read from."""
+
+    def __init__(self, user, since: Cursor, deadline: float):
+        self._events = _events(user, since, deadline)
+        self._open = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self._events
+
+    def close(self) -> None:
+        try:
+            self._events.close()
+        finally:
+            if self._open:
+                self._open = False
+                _release()
+
+
+def _events(user, since: Cursor, deadline: float) -> Iterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    # The stamp is read before the database: a change committed in between is
+    # seen again at the next look, never missed.
+    stamp = queue_stamp()
+    cursor, data = queue_events(user=user, since=since)
+    yield _event(cursor, data)
+    sent_open = data["open"]
+    beat = checked = time.monotonic()
+    while True:
+        time.sleep(WATCH_SECONDS)
+        now = time.monotonic()
+        if now >= deadline or _stopping.is_set():
+            return
+        current = queue_stamp()
+        if current != stamp or now - checked >= PRESENCE_CHECK_SECONDS:
+            stamp, checked = current, now
+            cursor, data = queue_events(user=user, since=cursor)
+            if _changed(data, sent_open):
+                sent_open = data["open"]
                 beat = now
-                yield ": heartbeat\n\n"
-    finally:
-        _release()
+                yield _event(cursor, data)
+                continue
+        if now - beat >= HEARTBEAT_SECONDS:
+            beat = now
+            yield ": heartbeat\n\n"
 
 
 @moderator_required
@@ -154,7 +173,7 @@ def live_stream(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, content_type="text/event-stream; charset=utf-8")
     else:
         response = StreamingHttpResponse(
-            _stream(request.user, since, time.monotonic() + stream_seconds()),
+            _Stream(request.user, since, time.monotonic() + stream_seconds()),
             content_type="text/event-stream; charset=utf-8",
         )
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
