@@ -31,6 +31,19 @@ def session(user) -> Client:
     return client
 
 
+def close(response) -> None:
+    """Close a stream as the server does, without ending the test's database
+    connection (closing a response ends the request's connections)."""
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def events(response, *, wanted: int = 1, seconds: float = 5.0) -> list[dict]:
     """The ``queue`` events of a stream (or of a full answer), with their ids."""
     text = b""
@@ -45,7 +58,7 @@ def events(response, *, wanted: int = 1, seconds: float = 5.0) -> list[dict]:
         except StopIteration:
             pass
         finally:
-            response.close()
+            close(response)
     else:
         found = _parse(response.content)
     return found
@@ -106,7 +119,7 @@ def test_a_held_stream_hears_a_new_comment_and_resumes_from_last_event_id(desks)
     while not any(fresh.pk in e["arrived"] for e in _parse(text)):
         text += next(stream)
         assert time.monotonic() - started < 2, text
-    response.close()
+    close(response)
     last = _parse(text)[-1]["id"]
     assert Cursor.parse(last).comment >= fresh.pk
     # Reconnecting with Last-Event-ID: what was seen is not said again as new,
@@ -132,11 +145,11 @@ def test_streams_are_bounded_per_process_and_the_rest_poll(desks, settings):
     body = full.content.decode()
     assert body.startswith("retry: 1500\n\n")
     assert comment.pk in _parse(full.content)[0]["arrived"]
-    held.close()
+    close(held)
     assert live_views.streams_open() == 0
     unread = session(bashir).get("/moderate/live/stream")
     assert unread.streaming and live_views.streams_open() == 1
-    unread.close()  # closed by the server before a byte was read: its place is free
+    close(unread)  # closed by the server before a byte was read: its place is free
     assert live_views.streams_open() == 0
 
 
@@ -147,7 +160,7 @@ def test_a_stream_ends_by_itself_and_beats_while_quiet(desks, settings, monkeypa
     started = time.monotonic()
     response = session(amina).get("/moderate/live/stream")
     text = b"".join(response.streaming_content)
-    response.close()
+    close(response)
     assert 1.4 < time.monotonic() - started < 3
     assert b": heartbeat\n\n" in text
     assert live_views.streams_open() == 0

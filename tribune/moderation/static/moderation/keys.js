@@ -230,6 +230,9 @@
           window.location.href = here.querySelector("[data-history]").href;
         }
         break;
+      case "o":
+        if (here) { event.preventDefault(); here.classList.toggle("expanded"); }
+        break;
       case "?": event.preventDefault(); toggleHelp(); break;
       default: break;
     }
@@ -243,6 +246,13 @@
     // The innermost card: a campaign's own card holds its members' cards.
     var i = c ? cards.indexOf(c) : -1;
     if (i >= 0 && current !== i) { select(i, false); }
+  });
+  // In the compact view a comment's text shows two lines; a click shows it whole.
+  document.addEventListener("click", function (event) {
+    var body = event.target.closest ? event.target.closest(".compact .body") : null;
+    if (body && !window.getSelection().toString()) {
+      body.closest("[data-card]").classList.toggle("expanded");
+    }
   });
   document.querySelectorAll(".cluster-members").forEach(function (d) {
     d.addEventListener("toggle", refresh);

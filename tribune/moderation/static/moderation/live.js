@@ -158,12 +158,13 @@
     var id = event.detail.card ? event.detail.card.getAttribute("data-id") : "";
     clearTimeout(openTimer);
     if (!id || id === openId) { return; }
+    // Said once the moderator stays on it (not for every card passed with j/k).
     openTimer = setTimeout(function () {
       openId = id;
       tell(id);
       clearInterval(repeatTimer);
       repeatTimer = setInterval(function () { tell(openId); }, 20000);
-    }, 600);
+    }, 1500);
   });
   window.addEventListener("pagehide", function () {
     source.close();
