@@ -128,7 +128,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         stamp_invalidate(QUEUE)  # open queues look again (tribune.moderation.live)
         # Committed. Its ``submitted`` event has no one to go to (that is what made
         # it plain: no webhook for it, no queue alert), so only triage follows.
-        from tribune.triage.services import comment_triage
+        from tribune.triage.scoring import comment_triage
 
         comment_triage(comment=comment)
         return comment
@@ -152,7 +152,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        from tribune.triage.services import comment_triage  # signals, priority, campaigns
+        from tribune.triage.scoring import comment_triage  # signals, priority, campaigns
 
         comment_triage(comment=comment, extra_label=held)
         from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
@@ -160,7 +160,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         comment_event(event="submitted", comment=comment)
         stamp_invalidate(QUEUE)  # open queues look again (tribune.moderation.live)
         if thread.moderation == ModerationMode.POST and held is None:
-            from tribune.moderation.services import comment_decide
+            from tribune.moderation.decisions import comment_decide
 
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
                                      note="post-moderation: published on arrival")

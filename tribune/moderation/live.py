@@ -35,7 +35,7 @@ from tribune.publishing.store import QUEUE, store
 
 from .decided import decided_line
 from .models import Decision, QueuePresence
-from .permissions import moderator_desk_ids
+from .permissions import comments_visible_to
 
 # A moderator's open comment counts for this long after their page last said so
 # (the page repeats it every PRESENCE_REPEAT seconds while the comment is open).
@@ -88,17 +88,11 @@ def cursor_now() -> Cursor:
     return Cursor(comment, decision)
 
 
-def _visible(user: AbstractBaseUser):
-    desks = moderator_desk_ids(user)
-    comments = Comment.objects.all()
-    return comments if desks is None else comments.filter(thread__desk_id__in=desks)
-
-
 def presence_map(*, user: AbstractBaseUser) -> dict[int, str]:
     """The comments other moderators have open now, on the user's desks:
     ``{comment id: moderator's name}``."""
     since = timezone.now() - dt.timedelta(seconds=PRESENCE_SECONDS)
-    rows = (QueuePresence.objects.filter(seen_at__gte=since, comment__in=_visible(user))
+    rows = (QueuePresence.objects.filter(seen_at__gte=since, comment__in=comments_visible_to(user))
             .exclude(moderator=user).select_related("moderator").order_by("seen_at"))
     return {row.comment_id: row.moderator.get_username() for row in rows}
 
@@ -108,7 +102,7 @@ def queue_events(*, user: AbstractBaseUser, since: Cursor) -> tuple[Cursor, dict
     that arrived, the decisions made (by anyone, on the user's desks), and who
     has which comment open. Returns the new cursor and the event's data."""
     horizon = timezone.now() - LOOKBACK
-    visible = _visible(user)
+    visible = comments_visible_to(user)
     arrived = list(
         visible.filter(status=Status.PENDING)
         .filter(Q(pk__gt=since.comment) | Q(submitted_at__gte=horizon))
@@ -142,7 +136,7 @@ def presence_open(*, user: AbstractBaseUser, comment_id: object) -> None:
     it). Another desk's comment is ``NotFound``. Open queues hear of a newly
     opened comment at once; a repeat only keeps it marked."""
     comment_id = parse_id(comment_id, field="comment")
-    if not _visible(user).filter(pk=comment_id).exists():
+    if not comments_visible_to(user).filter(pk=comment_id).exists():
         raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
     now = timezone.now()
     with transaction.atomic():

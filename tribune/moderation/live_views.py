@@ -38,10 +38,10 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tribune.core.errors import TribuneError
 
+from .decisions import NOTE_MAX
 from .forms import QueueFilterForm, filter_query
 from .live import Cursor, cursor_now, presence_close, presence_open, queue_events, queue_stamp
 from .selectors import _filtered
-from .services import NOTE_MAX
 from .views import build_cards, moderator_required, return_fields
 
 RETRY_MS = 1500

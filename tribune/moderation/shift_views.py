@@ -17,10 +17,10 @@ from tribune.comments.models import Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.sites.models import Desk
 
+from .bulk import BULK_MAX, comments_decide_bulk
 from .featured import comment_feature
 from .notes import note_add, note_withdraw
-from .permissions import can_see_desk, can_set_standing
-from .services import BULK_MAX, comments_decide_bulk, comments_visible_to
+from .permissions import can_see_desk, can_set_standing, comments_visible_to
 from .standing import desk_standing_set, trusted_only
 from .views import HttpResponseSeeOther, _by_script, moderator_required
 

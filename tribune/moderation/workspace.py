@@ -25,17 +25,16 @@ from .bans import ban_create, ban_in_force, ban_lift, bans_of_commenter
 from .figures import figures_for
 from .forms import BanForm, ModeratorForm, SiteSettingsForm, ThreadSettingsForm, desk_roles_from
 from .models import DeskAssignment, Role
+from .moderators import moderator_create, moderator_update
 from .notes import notes_for
-from .permissions import can_keep_notes
-from .selectors import decisions_latest
-from .services import (
+from .permissions import (
     can_edit_desk,
+    can_keep_notes,
     can_see_desk,
     comments_visible_to,
     editor_desk_ids,
-    moderator_create,
-    moderator_update,
 )
+from .selectors import decisions_latest
 from .views import HttpResponseSeeOther, moderator_required
 
 COMMENTER_SHOWN = 100

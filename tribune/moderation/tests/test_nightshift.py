@@ -16,9 +16,9 @@ from tribune.accounts.signals import LOGIN_AT, SEEN_AT
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator, make_published
 from tribune.moderation import live_views
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.live import Cursor, cursor_now
 from tribune.moderation.models import CommenterNote, Decision, FeatureChange, QueuePresence
-from tribune.moderation.services import comment_decide
 from tribune.sites.models import Desk
 
 EN = "https://news.example.org/2026/12/storm"

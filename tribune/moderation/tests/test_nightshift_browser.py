@@ -140,7 +140,7 @@ def test_a_comment_decided_meanwhile_is_refused_plainly(browser, live_server, sh
         page.route("**/moderate/live/**", lambda route: route.abort())
         log_in(page, live_server, bashir)
         first = comments[0]
-        from tribune.moderation.services import comment_decide
+        from tribune.moderation.decisions import comment_decide
 
         plainly = re.compile(r"Already approved by amina at \d\d:\d\d \(UTC\), "
                              r"\d{4}-\d\d-\d\d\. Nothing was changed\.")

@@ -16,8 +16,8 @@ from django.test import Client
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_moderator
 from tribune.integrations.services import integration_token_create
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Ban, CommenterNote, QueuePresence
-from tribune.moderation.services import comment_decide
 from tribune.sites.models import Desk
 from tribune.threads.models import Thread
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('comments', '0002_nightshift_featured'),
-        ('moderation', '0002_workspace'),
+        ('moderation', '0003_layers_apitoken_to_accounts'),
         ('sites', '0003_nightshift_standing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
