@@ -45,7 +45,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from tribune.comments.services import comment_submit
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 mod = get_user_model().objects.get(username="mod")
 for n in range(40):
     c = comment_submit(url="{url}", author="Reader", body=f"Published comment {{n}} on the bench.",
