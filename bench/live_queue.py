@@ -164,7 +164,9 @@ def measure(port: int, token: str, cookies: list[str], pending: list[int], secon
         "held": sum(q.held for q in queues), "polled": sum(q.polled for q in queues),
         "reads_per_s": len(reads) / seconds,
         "read_p50_ms": 1000 * statistics.median(reads),
-        "read_p95_ms": 1000 * statistics.quantiles(reads, n=20)[-1],
+        # Starved readers may have had fewer than two answers.
+        "read_p95_ms": 1000 * (statistics.quantiles(reads, n=20)[-1] if len(reads) > 1
+                               else max(reads)),
         "read_max_ms": 1000 * max(reads),
         "hear_p50_s": statistics.median(delays) if delays else None,
         "hear_p95_s": statistics.quantiles(delays, n=20)[-1] if len(delays) > 1 else None,
