@@ -68,6 +68,8 @@
     }
     busy = true;
     var here = card();
+    // This page's own decision: the live queue leaves the card to this answer.
+    here.setAttribute("data-deciding", "");
     fetch(form.getAttribute("action"), {
       method: "POST", body: new FormData(form), credentials: "same-origin",
       headers: { "X-Tribune-Fetch": "1" }
@@ -76,6 +78,7 @@
         // Someone decided it first: say so on the card; nothing changed.
         return response.json().then(function (answer) {
           busy = false;
+          here.removeAttribute("data-deciding");
           var mark = here.querySelector("[data-decided-mark]");
           if (mark) { mark.textContent = answer.error; mark.hidden = false; }
           here.classList.add("card-decided-elsewhere");
@@ -91,9 +94,11 @@
     }).then(function (answer) {
       if (answer === null) { return; }
       busy = false;
-      var index = cards.indexOf(here);
-      here.parentNode.removeChild(here);
-      cards.splice(index, 1);
+      var index = Math.max(0, cards.indexOf(here));
+      var item = here.parentNode;
+      item.removeChild(here);
+      if (item.tagName === "LI" && !item.children.length) { item.parentNode.removeChild(item); }
+      refresh();
       current = -1;
       var count = document.querySelector('.tabs [aria-current="page"] .count');
       if (count) { count.textContent = String(Math.max(0, parseInt(count.textContent, 10) - 1)); }
@@ -106,6 +111,7 @@
       select(index);
     }).catch(function () {
       busy = false;
+      here.removeAttribute("data-deciding");
       submit(form);
     });
   }

@@ -84,7 +84,7 @@
       if (seenDecisions[d.decision]) { return; }
       seenDecisions[d.decision] = true;
       var cardEl = document.getElementById("comment-" + d.comment);
-      if (!cardEl) { return; }
+      if (!cardEl || cardEl.hasAttribute("data-deciding")) { return; }
       var stillHere = tab === "all" || d.status === tab;
       var mark = cardEl.querySelector("[data-decided-mark]");
       if (stillHere) {
