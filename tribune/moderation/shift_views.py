@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from tribune.actions.decide import BULK_MAX, decisions_make_bulk
 from tribune.comments.models import Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.sites.models import Desk
 
-from .bulk import BULK_MAX, comments_decide_bulk
 from .featured import comment_feature
 from .notes import note_add, note_withdraw
 from .permissions import can_see_desk, can_set_standing, comments_visible_to
@@ -108,7 +108,7 @@ def trusted_approve(request: HttpRequest) -> HttpResponse:
     if not ids:
         messages.error(request, _("No trusted commenter's comment is waiting."))
         return HttpResponseSeeOther(back)
-    outcome = comments_decide_bulk(comment_ids=ids, moderator=request.user, action="approve")
+    outcome = decisions_make_bulk(comment_ids=ids, moderator=request.user, action="approve")
     messages.success(request, ngettext(
         "%(count)s comment of a trusted commenter approved and published.",
         "%(count)s comments of trusted commenters approved and published.",
