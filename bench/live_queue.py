@@ -44,7 +44,7 @@ import json, secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
-from tribune.comments.services import comment_submit
+from tribune.actions.submit import comment_submit
 from tribune.moderation.decisions import comment_decide
 mod = get_user_model().objects.get(username="mod")
 for n in range(40):

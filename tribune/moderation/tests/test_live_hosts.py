@@ -34,7 +34,7 @@ print(name + "=" + client.cookies[name].value)
 
 SUBMIT = """
 import secrets
-from tribune.comments.services import comment_submit
+from tribune.actions.submit import comment_submit
 print(comment_submit(url="{url}", author="Reader", body="{body}",
                      commenter_token=secrets.token_urlsafe(16)).pk)
 """
