@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tribune.moderation.context_processors.idle",
             ],
         },
     },
@@ -209,6 +210,9 @@ X_FRAME_OPTIONS = "DENY"
 # Moderators' sessions (tribune.accounts.middleware): ended after 30 minutes
 # without a request and 12 hours after login whatever happens.
 TRIBUNE_SESSION_IDLE = int(os.environ.get("TRIBUNE_SESSION_IDLE", str(30 * 60)))
+# Administrators' sessions end sooner; a desk may ask for a longer timeout for its
+# moderators (Desk.idle_minutes, set on the desk's page in the workspace).
+TRIBUNE_SESSION_IDLE_ADMIN = int(os.environ.get("TRIBUNE_SESSION_IDLE_ADMIN", str(15 * 60)))
 TRIBUNE_SESSION_MAX = SESSION_COOKIE_AGE
 # Production (HTTPS): cookies only over HTTPS and, with the __Host- prefix, only
 # for this exact host (no sibling subdomain can plant a session or CSRF cookie);

@@ -18,6 +18,7 @@ Effects, declared once here for every surface:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
@@ -45,10 +46,11 @@ def decision_make(
     )
 
 
-def decision_undo(*, moderator: AbstractBaseUser) -> Comment:
+def decision_undo(*, moderator: AbstractBaseUser, since: datetime | None = None) -> Comment:
     """Take back the moderator's own latest decision, if it is recent enough
-    (``Conflict`` with code ``undo_unavailable`` otherwise)."""
-    return decision_undo_last(moderator=moderator)
+    (``Conflict`` with code ``undo_unavailable`` otherwise); made after ``since``
+    (the workspace session's start) when given."""
+    return decision_undo_last(moderator=moderator, since=since)
 
 
 @dataclass

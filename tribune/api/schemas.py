@@ -100,6 +100,8 @@ class PublicCommentOut(Schema):
     published: dt.datetime | None
     edited: bool
     edit_clause: int | None
+    featured: bool = Field(False, description="Put forward by a moderator; featured comments "
+                           "come first in a thread (pages keep publication order).")
 
 
 class PageOut(Schema):
@@ -119,7 +121,7 @@ class ThreadCommentsOut(Schema):
                           "body": "Thank you for this report.",
                           "created": "2026-11-29T00:00:00+00:00",
                           "published": "2026-11-29T00:00:00+00:00",
-                          "edited": False, "edit_clause": None}],
+                          "edited": False, "edit_clause": None, "featured": False}],
         }]}
     )
     thread: ThreadOut

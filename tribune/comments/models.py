@@ -50,6 +50,9 @@ class Comment(models.Model):
     submitted_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # A published comment a moderator put forward: shown first, marked, in the
+    # thread, the API and the widget (tribune.moderation.featured).
+    featured_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["submitted_at", "id"]

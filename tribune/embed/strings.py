@@ -56,6 +56,7 @@ def widget_strings() -> dict[str, str]:
         "count": _("Published comments: %(count)s"),
         "empty": _("No comments have been published yet."),
         "edit_note": _("Edited by a moderator"),
+        "featured": _("Featured by the moderators"),
         "edit_note_clause": _("Edited by a moderator under clause %(number)s"),
         "edit_note_title": _("Edited by a moderator under clause %(number)s: %(title)s"),
         "reply": _("Reply"),

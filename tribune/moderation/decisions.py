@@ -23,6 +23,8 @@ from tribune.privacy.models import Erasure
 from tribune.publishing.services import thread_publish
 from tribune.sites.services import clause_get
 
+from .decided import already_decided_message
+from .live import queue_moved
 from .models import Action, Decision, Report, Resolution
 from .permissions import moderator_desk_ids
 from .signals import comment_decided
@@ -117,11 +119,7 @@ def comment_decide(
         ):
             raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
         if expected_status not in (None, "") and comment.status != expected_status:
-            raise Conflict(
-                _("Someone else decided this comment first: it is now %(status)s. "
-                  "Reload it to see their decision.") % {"status": Status(comment.status).label},
-                code="status_changed",
-            )
+            raise Conflict(already_decided_message(comment), code="status_changed")
         if moderator is not None and _held_for_a_senior(comment, moderator):
             raise PermissionDenied(
                 _("This comment is held for a senior moderator under the site's triage "
@@ -160,10 +158,9 @@ def comment_decide(
                     _("The edited text is the same as the published text."), field="body"
                 )
             comment.edited_body = new_body if new_body != comment.body else None
-        if action == Action.APPROVE and before_status == Status.APPROVED:
-            raise Conflict(_("This comment is already published."), code="already_decided")
-        if action == Action.REJECT and before_status == Status.REJECTED:
-            raise Conflict(_("This comment is already rejected."), code="already_decided")
+        if (action == Action.APPROVE and before_status == Status.APPROVED
+                or action == Action.REJECT and before_status == Status.REJECTED):
+            raise Conflict(already_decided_message(comment), code="already_decided")
 
         now = timezone.now()
         comment.status = _STATUS_AFTER[action]
@@ -199,6 +196,7 @@ def comment_decide(
 
             decision_redact(comment=comment, decision=decision, before_body=before_body,
                             days=site.redaction_days, now=now)
+        queue_moved()
         if comment.status == Status.REJECTED:
             Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
                 resolved_at=now, resolved_by=moderator, resolution=Resolution.REMOVED
@@ -260,6 +258,7 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
         body_after=comment.published_body,
         created_at=now,
     )
+    queue_moved()
     if last.action == Action.REJECT:
         # The reports the rejection resolved are open again.
         Report.objects.filter(

@@ -17,7 +17,13 @@ from tribune.core.errors import InvalidInput
 from tribune.core.ids import ID_MAX
 from tribune.threads.models import ModerationMode
 
-from .selectors import QUEUE_ORDERS, QUEUE_STATUSES, SEARCH_MAX, QueueFilter
+from .selectors import (
+    QUEUE_ORDERS,
+    QUEUE_STATUSES,
+    SEARCH_MAX,
+    QueueFilter,
+    queue_order_default,
+)
 
 
 class QueueFilterForm(forms.Form):
@@ -77,7 +83,7 @@ class QueueFilterForm(forms.Form):
             since=data["since"],
             until=data["until"],
             q=data["q"],
-            order=data["order"] or "oldest",
+            order=data["order"] or "",
         )
 
 
@@ -88,7 +94,7 @@ def filter_query(filters: QueueFilter, after: int | None = None, **changes) -> d
         "article": filters.article or "", "language": filters.language,
         "since": filters.since.isoformat() if filters.since else "",
         "until": filters.until.isoformat() if filters.until else "",
-        "q": filters.q, "order": "" if filters.order == "oldest" else filters.order,
+        "q": filters.q, "order": "" if filters.order == queue_order_default() else filters.order,
         "after": after or "",
     }
     values.update(changes)
@@ -177,6 +183,9 @@ class DecisionForm(forms.Form):
     # Not stripped: the service cleans text the same way for every entry point.
     body = forms.CharField(label=_("Text"), required=False, strip=False)
     note = forms.CharField(label=_("Note"), required=False, strip=False)
+    # The status the moderator saw: a comment someone decided meanwhile is
+    # refused, saying by whom, and nothing changes.
+    expected_status = forms.CharField(label=_("Status"), required=False, max_length=16)
 
     def decision(self) -> dict[str, str]:
         """The arguments for ``comment_decide``, or :class:`InvalidInput` naming the

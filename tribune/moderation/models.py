@@ -202,3 +202,65 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"report on {self.comment_id}"
+
+
+class CommenterNote(models.Model):
+    """A moderator's note on a pseudonymous commenter, for the moderators of the
+    desk it is written on and nobody else (never the reader, never the API's
+    public side). Part of the audit: a note is withdrawn, never edited or
+    deleted, and both acts keep who and when."""
+
+    commenter = models.ForeignKey(Commenter, on_delete=models.CASCADE, related_name="notes")
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="commenter_notes")
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="commenter_notes"
+    )
+    created_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="commenter_notes_withdrawn",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["commenter", "desk"], name="commenter_note_idx")]
+
+    def __str__(self) -> str:
+        return f"note on {self.commenter_id}"
+
+
+class FeatureChange(models.Model):
+    """The audit of featured comments: who put a comment forward or took it back."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="feature_changes")
+    featured = models.BooleanField()
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="feature_changes"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{'feature' if self.featured else 'unfeature'} {self.comment_id}"
+
+
+class QueuePresence(models.Model):
+    """Which comment each moderator has open in the queue right now, so that the
+    others' queues mark it (tribune.moderation.live). One row per moderator; a
+    row older than ``live.PRESENCE_SECONDS`` means nothing."""
+
+    moderator = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_presence"
+    )
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["seen_at"], name="queue_presence_seen_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.moderator_id} on {self.comment_id}"

@@ -153,3 +153,37 @@ def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
     desk_ids = moderator_desk_ids(user)
     comments = Comment.objects.all()
     return comments if desk_ids is None else comments.filter(thread__desk_id__in=desk_ids)
+
+
+# --- The night shift's workspace actions (people only: an integration has no
+# session in the workspace and keeps no notes) -----------------------------------
+
+
+def _person(user: AbstractBaseUser) -> bool:
+    return token_grant(user) is None and user.is_active
+
+
+def can_keep_notes(user: AbstractBaseUser, desk_id: int) -> bool:
+    """Notes on commenters, read and written by the moderators of the desk."""
+    return _person(user) and can_see_desk(user, desk_id)
+
+
+def feature_desk_ids(user: AbstractBaseUser) -> set[int] | None:
+    """The desks whose published comments the user features; ``None``: every desk."""
+    return moderator_desk_ids(user) if _person(user) else set()
+
+
+def can_feature(user: AbstractBaseUser, desk_id: int) -> bool:
+    """Featuring a published comment (or taking it back): the desk's moderators."""
+    return _within(feature_desk_ids(user), desk_id)
+
+
+def can_set_standing(user: AbstractBaseUser, desk_id: int) -> bool:
+    """A desk's standing rule (trusted commenters) and its idle timeout: the
+    desk's editors and administrators."""
+    return _person(user) and _within(editor_desk_ids(user), desk_id)
+
+
+def can_watch_queue(user: AbstractBaseUser, desk_id: int) -> bool:
+    """Seeing the live queue of a desk, and being seen there with a comment open."""
+    return _person(user) and can_see_desk(user, desk_id)

@@ -18,6 +18,7 @@ from tribune.sites.models import Clause, Desk
 
 from .models import Ban, Decision, Report
 from .permissions import comments_visible_to, moderator_desk_ids
+from .standing import trusted_only
 
 QUEUE_PAGE = 50
 # Search reads comment text and names without a text index (ILIKE / LIKE): it
@@ -29,7 +30,8 @@ SEARCH_MAX = 100
 # Queue tabs beyond the statuses.
 REPORTED = "reported"
 ALL = "all"
-QUEUE_STATUSES = (Status.PENDING, REPORTED, Status.APPROVED, Status.REJECTED, ALL)
+TRUSTED = "trusted"  # pending comments of commenters in good standing (standing.py)
+QUEUE_STATUSES = (Status.PENDING, TRUSTED, REPORTED, Status.APPROVED, Status.REJECTED, ALL)
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,8 @@ class QueueFilter:
     since: dt.date | None = None
     until: dt.date | None = None
     q: str = ""
-    order: str = "oldest"
+    # Empty: the default order (queue_order_default).
+    order: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,19 @@ QUEUE_ORDERS: dict[str, QueueOrder] = {
 }
 
 
+# Who may make their order the default: triage says "priority" wherever it is
+# on (tribune.triage.selectors.queue_order_register). "oldest" otherwise.
+DEFAULT_ORDERS: list[Callable[[], str | None]] = []
+
+
+def queue_order_default() -> str:
+    for choose in DEFAULT_ORDERS:
+        chosen = choose()
+        if chosen in QUEUE_ORDERS:
+            return chosen
+    return "oldest"
+
+
 def _open_reports() -> Exists:
     return Exists(Report.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True))
 
@@ -90,6 +106,8 @@ def _filtered(user: AbstractBaseUser, filters: QueueFilter, *, status: bool = Tr
     if status:
         if filters.status == REPORTED:
             comments = comments.filter(_open_reports())
+        elif filters.status == TRUSTED:
+            comments = trusted_only(comments)
         elif filters.status in Status.values:
             comments = comments.filter(status=filters.status)
     if filters.desk:
@@ -127,7 +145,8 @@ def queue_page(
     is the id of the last comment of the previous page (keyset pagination: as
     fast on the thousandth page as on the first)."""
     filters = filters or QueueFilter(status=status)
-    chosen = QUEUE_ORDERS.get(order or filters.order) or QUEUE_ORDERS["oldest"]
+    chosen = (QUEUE_ORDERS.get(order or filters.order or queue_order_default())
+              or QUEUE_ORDERS["oldest"])
     comments = _filtered(user, filters)
     if after is not None:
         after = parse_id(after, field="after")
@@ -161,6 +180,7 @@ def queue_counts(
     counts.update({status: n for status, n in rows if status in counts})
     counts[ALL] = sum(counts[s] for s in Status.values)
     counts[REPORTED] = _filtered(user, filters, status=False).filter(_open_reports()).count()
+    counts[TRUSTED] = trusted_only(_filtered(user, filters, status=False)).count()
     return counts
 
 

@@ -3,6 +3,8 @@ back their latest one (itself a decision, made by :func:`comment_decide`)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,10 +16,18 @@ from .decisions import comment_decide, undo_window
 from .models import Action, Decision
 
 
-def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
-    """The moderator's latest decision if they may still undo it, else None."""
+def decision_undoable(
+    *, moderator: AbstractBaseUser, since: datetime | None = None
+) -> Decision | None:
+    """The moderator's latest decision if they may still undo it, else None.
+    ``since`` (the start of the moderator's session in the workspace): only a
+    decision made after it is theirs to undo there — one made under the same
+    account before (the demo, another person) is not shown as "yours"."""
+    decisions = Decision.objects.filter(moderator=moderator)
+    if since is not None:
+        decisions = decisions.filter(created_at__gte=since)
     last = (
-        Decision.objects.filter(moderator=moderator)
+        decisions
         .select_related("comment")
         .order_by("-created_at", "-id")
         .first()
@@ -33,9 +43,12 @@ def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
     return last if latest_on_comment == last.pk else None
 
 
-def decision_undo_last(*, moderator: AbstractBaseUser) -> Comment:
-    """Take back the moderator's own latest decision (see ``comment_decide``)."""
-    last = decision_undoable(moderator=moderator)
+def decision_undo_last(
+    *, moderator: AbstractBaseUser, since: datetime | None = None
+) -> Comment:
+    """Take back the moderator's own latest decision (see ``comment_decide``),
+    made after ``since`` when given (see :func:`decision_undoable`)."""
+    last = decision_undoable(moderator=moderator, since=since)
     if last is None:
         raise Conflict(
             _("There is no recent decision of yours to undo."), code="undo_unavailable"

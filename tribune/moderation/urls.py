@@ -2,7 +2,7 @@ from django.urls import path
 
 from tribune.accounts.views import login_view
 
-from . import safety_views, views, workspace
+from . import live_views, safety_views, shift_views, views, workspace
 
 app_name = "moderation"
 urlpatterns = [
@@ -25,4 +25,13 @@ urlpatterns = [
     path("moderators/", workspace.moderators, name="moderators"),
     path("moderators/<int:user_id>", workspace.moderator_change, name="moderator_change"),
     path("figures/", workspace.figures, name="figures"),
+    path("live/stream", live_views.live_stream, name="live_stream"),
+    path("live/cards", live_views.live_cards, name="live_cards"),
+    path("live/open", live_views.live_open, name="live_open"),
+    path("session/keepalive", live_views.keepalive, name="keepalive"),
+    path("commenters/<int:commenter_id>/notes", shift_views.note_create, name="note_create"),
+    path("notes/<int:note_id>/withdraw", shift_views.note_remove, name="note_remove"),
+    path("comments/<int:comment_id>/feature", shift_views.feature, name="feature"),
+    path("trusted/approve", shift_views.trusted_approve, name="trusted_approve"),
+    path("desks/<slug:code>/", shift_views.desk_settings, name="desk"),
 ]

@@ -10,6 +10,7 @@ card and what the moderator typed kept, under the refusal's own status (400, 404
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import wraps
@@ -21,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -43,6 +45,8 @@ from .forms import (
     QueueFilterForm,
     filter_query,
 )
+from .layout import card_extras, queue_layout
+from .live import cursor_now
 from .models import Action, Decision, Report
 from .permissions import editor_desk_ids
 from .selectors import (
@@ -51,6 +55,7 @@ from .selectors import (
     QUEUE_PAGE,
     REPORTED,
     SEARCH_DAYS,
+    TRUSTED,
     CommenterHistory,
     QueueFilter,
     clauses_for_sites,
@@ -58,6 +63,7 @@ from .selectors import (
     decisions_latest,
     moderator_desks,
     queue_counts,
+    queue_order_default,
     queue_page,
     reports_open,
 )
@@ -65,6 +71,7 @@ from .undo import decision_undoable
 
 TABS = (
     (Status.PENDING, gettext_lazy("Pending")),
+    (TRUSTED, gettext_lazy("Trusted")),
     (REPORTED, gettext_lazy("Reported")),
     (Status.APPROVED, gettext_lazy("Approved")),
     (Status.REJECTED, gettext_lazy("Rejected")),
@@ -212,6 +219,54 @@ def clause_options(clauses: list[tuple[str, str]], chosen: str) -> SafeString:
     )
 
 
+def build_cards(
+    request: HttpRequest, *, comments: list[Comment], filters: QueueFilter,
+    after: int | None, refusal: Refusal | None = None,
+) -> list[Card]:
+    """The queue's cards for ``comments``, with everything each shows, in a
+    fixed number of queries whatever their number."""
+    user = request.user
+    ids = [c.pk for c in comments]
+    clauses = clauses_for_sites(site_ids={c.thread.site_id for c in comments})
+    decisions = decisions_latest(comment_ids=ids)
+    reports = reports_open(comment_ids=ids)
+    histories = commenter_histories(
+        user=user, commenter_ids={c.commenter_id for c in comments}, exclude_ids=ids
+    )
+    editable = editor_desk_ids(user)
+    extras = card_extras(user=user, comments=comments)
+    cards = []
+    for c in comments:
+        card = make_card(c, clauses[c.thread.site_id], decisions.get(c.pk), refusal)
+        card.reports = reports.get(c.pk, [])
+        card.history = histories.get(c.commenter_id)
+        card.can_edit_desk = editable is None or c.thread.desk_id in editable
+        card.article_url = queue_url(replace(filters, article=c.thread_id))
+        card.extra.update(extras.get(c.pk, {}))
+        cards.append(card)
+    return cards
+
+
+def session_started(request: HttpRequest):
+    """When the moderator logged in (this session): decisions before it are not
+    offered as "yours" to undo — the demo, or another person, made them."""
+    from tribune.accounts.signals import LOGIN_AT
+
+    started = request.session.get(LOGIN_AT)
+    if not isinstance(started, int):
+        return timezone.now()
+    return dt.datetime.fromtimestamp(started, tz=dt.UTC)
+
+
+def queue_compact(request: HttpRequest) -> bool:
+    """The compact view (the default: eight and more comments a screen) or the
+    comfortable one; ``?view=`` switches, and the choice stays for the session."""
+    asked = request.GET.get("view")
+    if asked in ("compact", "comfortable"):
+        request.session["queue_view"] = asked
+    return request.session.get("queue_view", "compact") == "compact"
+
+
 def queue_response(
     request: HttpRequest, *, filters: QueueFilter, after: int | None, http_status: int = 200,
     problem: str = "", refusal: Refusal | None = None,
@@ -221,27 +276,12 @@ def queue_response(
     comments = queue_page(user=user, filters=filters, after=after, limit=QUEUE_PAGE + 1)
     next_after = comments[QUEUE_PAGE - 1].pk if len(comments) > QUEUE_PAGE else None
     comments = comments[:QUEUE_PAGE]
-    ids = [c.pk for c in comments]
-    clauses = clauses_for_sites(site_ids={c.thread.site_id for c in comments})
-    decisions = decisions_latest(comment_ids=ids)
-    reports = reports_open(comment_ids=ids)
-    histories = commenter_histories(
-        user=user, commenter_ids={c.commenter_id for c in comments}, exclude_ids=ids
-    )
-    editable = editor_desk_ids(user)
     counts = queue_counts(user=user, filters=filters)
-    cards = []
-    for c in comments:
-        card = make_card(c, clauses[c.thread.site_id], decisions.get(c.pk), refusal)
-        card.reports = reports.get(c.pk, [])
-        card.history = histories.get(c.commenter_id)
-        card.can_edit_desk = editable is None or c.thread.desk_id in editable
-        card.article_url = queue_url(replace(filters, article=c.thread_id))
-        cards.append(card)
-    all_clauses = sorted(
-        {(cl.number, clause_label(cl)) for site in clauses.values() for cl in site}
-    )
-    undoable = decision_undoable(moderator=user)
+    cards = build_cards(request, comments=comments, filters=filters, after=after,
+                        refusal=refusal)
+    all_clauses = sorted({pair for card in cards for pair in card.clauses},
+                         key=lambda pair: int(pair[0]))
+    undoable = decision_undoable(moderator=user, since=session_started(request))
     desks = moderator_desks(user=user)
     hidden = format_html_join("", '<input type="hidden" name="{}" value="{}">',
                               return_fields(filters, after))
@@ -259,6 +299,13 @@ def queue_response(
             for value, label in TABS
         ],
         "cards": cards,
+        "rows": queue_layout(cards, status=filters.status),
+        "current_order": filters.order or queue_order_default(),
+        "compact": queue_compact(request),
+        "live_since": str(cursor_now()),
+        "live_query": urlencode(filter_query(filters)),
+        "trusted_desks": [d for d in (desks if desks is not None else
+                                      Desk.objects.order_by("code")) if d.trusted_after],
         "next_url": queue_url(filters, next_after) if next_after else "",
         "first_url": queue_url(filters) if after is not None else "",
         "desks": desks,
@@ -320,7 +367,7 @@ def _by_script(request: HttpRequest) -> bool:
 
 
 def _script_answer(request: HttpRequest, message: str) -> JsonResponse:
-    undoable = decision_undoable(moderator=request.user)
+    undoable = decision_undoable(moderator=request.user, since=session_started(request))
     return JsonResponse({
         "message": message,
         "undo": _("Your last decision: comment %(id)s %(action)s. You can undo it for "
@@ -364,7 +411,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     """Take back one's own last decision, if it is recent enough."""
     filters, after = _posted_page(request)
     try:
-        comment = decision_undo(moderator=request.user)
+        comment = decision_undo(moderator=request.user, since=session_started(request))
     except TribuneError as error:
         messages.error(request, error.message)
         return HttpResponseSeeOther(queue_url(filters, after))

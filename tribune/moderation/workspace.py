@@ -28,7 +28,14 @@ from .figures import figures_for
 from .forms import BanForm, ModeratorForm, SiteSettingsForm, ThreadSettingsForm, desk_roles_from
 from .models import DeskAssignment, Role
 from .moderators import moderator_create, moderator_update
-from .permissions import can_edit_desk, can_see_desk, comments_visible_to, editor_desk_ids
+from .notes import notes_for
+from .permissions import (
+    can_edit_desk,
+    can_keep_notes,
+    can_see_desk,
+    comments_visible_to,
+    editor_desk_ids,
+)
 from .selectors import decisions_latest
 from .views import HttpResponseSeeOther, moderator_required
 
@@ -82,6 +89,10 @@ def _commenter_page(request: HttpRequest, commenter_id: int, *, form: BanForm | 
         "can_ban_everywhere": user.is_superuser,
         "form": form or BanForm(initial={"length": "7"}),
         "kept_originals": originals_kept_among(comment_ids=[c.pk for c in comments]),
+        "notes": notes_for(user=user, commenter_ids=[commenter_id],
+                           withdrawn=True)[commenter_id],
+        "note_desks": [d for d in Desk.objects.filter(pk__in=desk_ids).order_by("code")
+                       if can_keep_notes(user, d.pk)],
         "problem": problem,
     }, status=status)
 

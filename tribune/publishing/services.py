@@ -7,6 +7,7 @@ import hashlib
 import json
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tribune.comments.models import Comment, Status
@@ -52,6 +53,7 @@ def _public_comment(comment: Comment, *, precision: str, zone: str) -> dict:
                       if published else None),
         "edited": comment.is_edited,
         "edit_clause": comment.decision_clause if comment.is_edited else None,
+        "featured": comment.featured_at is not None,
     }
 
 
@@ -107,7 +109,8 @@ def _thread_render(thread: Thread) -> ThreadRender:
         # times shown never change the published order.
         for c in Comment.objects.filter(
             thread=thread, status=Status.APPROVED, erasure__isnull=True
-        ).order_by("submitted_at", "id")
+        # Featured comments first (tribune.moderation.featured), then oldest first.
+        ).order_by(F("featured_at").asc(nulls_last=True), "submitted_at", "id")
     ]
     # A published comment whose parent is no longer published is shown at the
     # top level rather than lost.

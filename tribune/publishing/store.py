@@ -79,6 +79,10 @@ REMEMBERED_MAX = 10_000
 # Stamp files (see FileStore.stamp): renders, sites and desks; webhooks and
 # queue alerts; bans; threads.
 EPOCH, CONFIG, BANS, THREADS = "EPOCH", "CONFIG", "BANS", "THREADS"
+# The moderation queue moved: a comment arrived, was decided, or a moderator
+# opened one (tribune.moderation.live). Nothing is kept under it; open queues
+# watch it to know when to look at the database.
+QUEUE = "QUEUE"
 T = TypeVar("T")
 log = logging.getLogger("tribune.publishing")
 

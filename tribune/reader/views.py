@@ -85,6 +85,8 @@ class PublishedComment:
     edited: bool
     edit_clause: int | None
     clause: ClauseView | None = None
+    # Put forward by a moderator: listed first and marked.
+    featured: bool = False
     # Set when the comment is shown under another than the one it answers.
     in_reply_to: str = ""
     replies: list[PublishedComment] = field(default_factory=list)
@@ -158,6 +160,7 @@ def _published_tree(
                 edited=bool(raw.get("edited")),
                 edit_clause=raw["edit_clause"] if isinstance(raw.get("edit_clause"), int)
                 else None,
+                featured=raw.get("featured") is True,
             )
         except (KeyError, TypeError, ValueError):
             continue

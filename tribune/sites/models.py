@@ -36,6 +36,19 @@ class Desk(models.Model):
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
     # Published dates are given in the desk's time zone (its readers' day).
     time_zone = models.CharField(max_length=64, default="UTC", validators=[time_zone_valid])
+    # Standing: a commenter with this many approved comments on the desk and no
+    # rejection goes to the desk's "trusted" queue (still decided by a person);
+    # empty: the desk keeps no trusted queue.
+    trusted_after = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text=_("Approved comments, without a rejection, that make a commenter trusted"),
+    )
+    # A desk whose moderators work long shifts asks for a longer idle timeout
+    # than the site's default (TRIBUNE_SESSION_IDLE); administrators keep theirs.
+    idle_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(5), MaxValueValidator(720)],
+        help_text=_("Minutes without activity before a moderator of the desk is logged out"),
+    )
 
     class Meta:
         ordering = ["code"]

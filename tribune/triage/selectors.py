@@ -43,7 +43,12 @@ def _after_priority(comments: QuerySet, anchor: Comment) -> QuerySet:
 
 def queue_order_register() -> None:
     """Offer "priority" among the moderation queue's orders."""
-    from tribune.moderation.selectors import QUEUE_ORDERS, QueueOrder
+    from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
+
+    from .background import triage_mode
+
+    # Wherever triage is on, its order is the queue's default.
+    DEFAULT_ORDERS.append(lambda: "priority" if triage_mode() != "off" else None)
 
     QUEUE_ORDERS["priority"] = QueueOrder(
         gettext_lazy("Priority (triage)"),

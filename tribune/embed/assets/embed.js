@@ -167,7 +167,9 @@
   // inReplyTo: set when the comment is shown below another than the one it answers.
   function renderComment(c, byParent, depth, inReplyTo) {
     var children = byParent[c.id] || [];
-    var item = el("li", { "class": "trb-comment", id: "tribune-comment-" + c.id },
+    var item = el("li", { "class": c.featured ? "trb-comment trb-featured" : "trb-comment",
+      id: "tribune-comment-" + c.id },
+      c.featured ? el("p", { "class": "trb-featured-mark" }, S.featured) : null,
       el("p", { "class": "trb-meta" }, el("strong", { "class": "trb-author", dir: "auto" },
         c.author), " ", when(c.created, (thread && thread.times) || "day")),
       inReplyTo ? el("p", { "class": "trb-hint" }, fmt("in_reply_to", { name: inReplyTo })) : null,
@@ -381,7 +383,8 @@
     var byParent = {}, top = [], ids = {};
     published.forEach(function (c) { ids[c.id] = true; });
     published.forEach(function (c) {
-      if (c.parent != null && ids[c.parent]) (byParent[c.parent] = byParent[c.parent] || []).push(c);
+      // A featured comment leads the thread (the render lists it first), reply or not.
+      if (c.parent != null && ids[c.parent] && !c.featured) (byParent[c.parent] = byParent[c.parent] || []).push(c);
       else top.push(c);
     });
     var list = el("ol", { "class": "trb-comments" });

@@ -72,6 +72,10 @@ def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_
             or third_party.append(request.url))
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, live_server, moderator)
+    # Oldest first, asked for (triage's priority order is the default).
+    page.get_by_text("Filters and search").click()
+    page.get_by_label("Order").select_option("oldest")
+    page.get_by_role("button", name="Apply").click()
 
     # The pending queue, oldest first, with its counts.
     cards = page.locator("article.card")

@@ -16,7 +16,9 @@ from django.test import Client
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_moderator
 from tribune.integrations.services import integration_token_create
-from tribune.moderation.models import Ban
+from tribune.moderation.decisions import comment_decide
+from tribune.moderation.models import Ban, CommenterNote, QueuePresence
+from tribune.sites.models import Desk
 from tribune.threads.models import Thread
 
 ARTICLES = {"own": "https://news.example.org/2026/12/own",
@@ -70,6 +72,20 @@ EXPECTED = {
         "create_thread": (201, 403), "claim_thread": (201, 403), "ban": (201, 404),
     },
 }
+# The night shift's workspace actions (people only: an integration has no
+# session). Notes, featuring and the open comment: the desk's moderators; the
+# desk's standing rule and idle timeout: its editors and administrators.
+WORKSPACE = {
+    "moderator": {"note": (303, 404), "feature": (303, 404), "standing": (403, 404),
+                  "open_comment": (200, 404)},
+    "desk_editor": {"note": (303, 404), "feature": (303, 404), "standing": (303, 404),
+                    "open_comment": (200, 404)},
+    "admin": {"note": (303, 303), "feature": (303, 303), "standing": (303, 303),
+              "open_comment": (200, 200)},
+}
+for _role, _cells in WORKSPACE.items():
+    EXPECTED[_role].update(_cells)
+
 CELLS = [(role, action, desk, outcome)
          for role, actions in EXPECTED.items()
          for action, outcomes in actions.items()
@@ -141,6 +157,18 @@ def _act(action: str, desk: str, client: Client, session: Client | None, comment
     if action == "ban":
         return _json(client, "post", f"/api/v1/moderation/commenters/{comment.commenter_id}/bans",
                      {"desk": DESKS[desk], "days": 3}).status_code
+    if action == "note":
+        return session.post(f"/moderate/commenters/{comment.commenter_id}/notes",
+                            {"desk": DESKS[desk], "body": "Seen before."}).status_code
+    if action == "feature":
+        comment_decide(comment_id=comment.pk, moderator=None, action="approve")
+        return session.post(f"/moderate/comments/{comment.pk}/feature",
+                            {"featured": "1"}).status_code
+    if action == "standing":
+        return session.post(f"/moderate/desks/{DESKS[desk]}/",
+                            {"trusted_after": "3", "idle_minutes": "240"}).status_code
+    if action == "open_comment":
+        return session.post("/moderate/live/open", {"comment": comment.pk}).status_code
     raise AssertionError(action)
 
 
@@ -155,6 +183,14 @@ def _left_in_database(action: str, desk: str, comment: Comment) -> bool:
         return Thread.objects.filter(url=NEW_ARTICLES[desk]).exists()
     if action == "ban":
         return Ban.objects.filter(commenter_id=comment.commenter_id).exists()
+    if action == "note":
+        return CommenterNote.objects.filter(commenter_id=comment.commenter_id).exists()
+    if action == "feature":
+        return Comment.objects.get(pk=comment.pk).featured_at is not None
+    if action == "standing":
+        return Desk.objects.get(code=DESKS[desk]).trusted_after == 3
+    if action == "open_comment":
+        return QueuePresence.objects.filter(comment=comment).exists()
     return False
 
 
@@ -175,7 +211,8 @@ def test_the_matrix_covers_every_role_action_and_desk():
                "create_thread", "claim_thread", "ban"}
     for role, cells in EXPECTED.items():
         # The workspace is for people: an integration cannot log in.
-        assert set(cells) == actions | ({"settings_workspace"} if role in people else set())
+        workspace = {"settings_workspace", "note", "feature", "standing", "open_comment"}
+        assert set(cells) == actions | (workspace if role in people else set())
 
 
 def test_an_integration_is_never_a_superuser(db, site):

@@ -192,7 +192,8 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site, screenshots):
 
     # Approve the right-to-left comment; then ban the angry reader: h opens
     # their record, a suspension of one day.
-    page.goto(f"{live_server.url}/moderate/")
+    # (oldest first: by priority, triage's default, the angry comment would lead)
+    page.goto(f"{live_server.url}/moderate/?order=oldest")
     assert current_id(page) == morning[4].pk
     decide(page, "a")
     expect(page.locator("[data-card].current")).to_have_attribute("data-id", str(angry.pk))

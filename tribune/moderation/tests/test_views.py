@@ -212,13 +212,15 @@ def test_names_bodies_and_titles_are_escaped(site, desk_client):
 
 def test_pagination_is_by_keyset(site, desk_client):
     comments = [make_comment(body=f"Comment number {n}") for n in range(60)]
-    html = desk_client.get(QUEUE).content.decode()
+    # Oldest first (the default is triage's priority order wherever triage is on).
+    html = desk_client.get(QUEUE, {"order": "oldest"}).content.decode()
     assert html.count('<article class="card') == 50
     assert tab_count(html, "Pending") == 60
-    next_link = f'href="/moderate/?status=pending&amp;after={comments[49].pk}"'
+    next_link = f'href="/moderate/?status=pending&amp;order=oldest&amp;after={comments[49].pk}"'
     assert next_link in html
 
-    html = desk_client.get(QUEUE, {"status": "pending", "after": comments[49].pk}).content.decode()
+    html = desk_client.get(QUEUE, {"status": "pending", "order": "oldest",
+                                   "after": comments[49].pk}).content.decode()
     assert html.count('<article class="card') == 10
     assert f'id="comment-{comments[50].pk}"' in html
     assert f'id="comment-{comments[59].pk}"' in html
@@ -374,7 +376,8 @@ def test_deciding_twice_is_a_conflict(site, moderator, desk_client):
     comment = make_published(moderator)
     response = desk_client.post(decide_url(comment.pk), {"action": "approve"})
     assert response.status_code == 409
-    assert "already published" in response.content.decode()
+    assert "Already approved by moderator at" in response.content.decode()
+    assert "Nothing was changed." in response.content.decode()
     assert Decision.objects.filter(comment=comment).count() == 1
 
 

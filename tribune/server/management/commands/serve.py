@@ -271,6 +271,9 @@ class Command(BaseCommand):
         from tribune.comments.writer import socket_path
         from tribune.triage.background import triage_mode_chosen
 
+        # The live queue holds at most half of each worker's threads with open
+        # streams (tribune.moderation.live_views); the workers read it from here.
+        os.environ["TRIBUNE_SERVE_THREADS"] = str(threads)
         companions = []
         if socket_path() is not None:
             # Started first, stopped last: the web workers send it their comments.
