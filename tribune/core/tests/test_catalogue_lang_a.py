@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import translation
 
 import tribune
+from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.embed.strings import widget_strings
 
 DESK_LANGUAGES = {
@@ -58,7 +60,7 @@ PACKAGE = Path(tribune.__file__).resolve().parent
 # Django's locale directory names of lang-a's languages, with their language codes.
 LANG_A = {"zh_Hans": "zh-hans", "zh_Hant": "zh-hant", "vi": "vi"}
 # Languages whose whole catalogue, moderator interface included, is translated.
-WHOLE_CATALOGUE: set[str] = set()  # zh_Hans once its moderator interface is done
+WHOLE_CATALOGUE = {"zh_Hans"}
 
 # A message is reader-facing when one of its references is in these places
 # (issue #14's rule); every message of the widget's catalogue is.
@@ -254,17 +256,61 @@ SPOKEN = {
 
 @pytest.mark.parametrize("code", sorted(SPOKEN))
 def test_activating_a_language_speaks_it(code):
-    from django.utils.translation import gettext, ngettext
-
     translation.activate(code)
     try:
         assert translation.get_language() == code
-        assert gettext("Terms of Use") == SPOKEN[code]["Terms of Use"]
-        assert gettext("Edit my comment") == SPOKEN[code]["Edit my comment"]
+        assert translation.gettext("Terms of Use") == SPOKEN[code]["Terms of Use"]
+        assert translation.gettext("Edit my comment") == SPOKEN[code]["Edit my comment"]
         # The widget's strings come from its own catalogue.
         assert widget_strings()["send"] == SPOKEN[code]["send"]
-        one = ngettext("%(count)d minute", "%(count)d minutes", 1) % {"count": 1}
-        many = ngettext("%(count)d minute", "%(count)d minutes", 5) % {"count": 5}
+        one = translation.ngettext("%(count)d minute", "%(count)d minutes", 1) % {"count": 1}
+        many = translation.ngettext("%(count)d minute", "%(count)d minutes", 5) % {"count": 5}
         assert "minute" not in one + many and one.startswith("1") and many.startswith("5")
     finally:
         translation.deactivate()
+
+
+# --- Through the pages ---------------------------------------------------------
+
+# What a reader of each desk reads on the no-JS thread page and the report form.
+ON_THE_PAGE = {
+    "zh-hans": ["使用条款", "请尊重他人的观点，并以事实为依据。", "写评论", ">举报</a>",
+                "显示名称", "发送审核"],
+    "zh-hant": ["使用條款", "請尊重他人的觀點，並以事實為依據。", "寫留言", ">舉報</a>",
+                "顯示名稱", "提交審核"],
+    "vi": ["Điều khoản sử dụng", "Hãy tôn trọng quan điểm của người khác", "Viết bình luận",
+           ">Báo cáo</a>", "Tên hiển thị", "Gửi để kiểm duyệt"],
+}
+ON_THE_REPORT_FORM = {"zh-hans": ["举报评论", "垃圾信息或广告"],
+                      "zh-hant": ["舉報留言", "垃圾訊息或廣告"],
+                      "vi": ["Báo cáo bình luận", "Thư rác hoặc quảng cáo"]}
+
+
+@pytest.mark.parametrize("code", sorted(ON_THE_PAGE))
+def test_a_desks_thread_page_and_report_form_speak_its_language(db, code):
+    origin = f"https://{code}.example.org"
+    make_site(origin=origin, desk_code=code, name=code)
+    comment = make_published(None, url=f"{origin}/2026/a", author="读者", body="好文章")
+    page = Client().get("/embed/thread", {"url": f"{origin}/2026/a"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f'<html lang="{code}"' in html
+    for text in ON_THE_PAGE[code]:
+        assert text in html, text
+    assert "Terms of Use" not in html and "Write a comment" not in html
+    report = Client().get("/embed/report", {"comment": comment.pk}).content.decode()
+    for text in ON_THE_REPORT_FORM[code]:
+        assert text in report, text
+
+
+def test_the_workspace_speaks_simplified_chinese(db):
+    make_site(origin="https://zh.example.org", desk_code="zh-hans", name="中文")
+    make_comment(url="https://zh.example.org/2026/a", body="一条评论")
+    client = Client()
+    client.force_login(make_moderator(name="zh", desk_codes=["zh-hans"]))
+    html = client.get("/moderate/", headers={"Accept-Language": "zh-CN"}).content.decode()
+    assert '<html lang="zh-hans"' in html
+    for text in ("评论审核队列", "待审核", "被举报", "通过", "拒绝…", "键盘快捷键", "筛选和搜索"):
+        assert text in html, text
+    figures = client.get("/moderate/figures/", headers={"Accept-Language": "zh-CN"})
+    assert "各编辑部通过率" in figures.content.decode()
