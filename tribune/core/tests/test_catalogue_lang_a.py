@@ -60,7 +60,7 @@ PACKAGE = Path(tribune.__file__).resolve().parent
 # Django's locale directory names of lang-a's languages, with their language codes.
 LANG_A = {"zh_Hans": "zh-hans", "zh_Hant": "zh-hant", "vi": "vi"}
 # Languages whose whole catalogue, moderator interface included, is translated.
-WHOLE_CATALOGUE = {"zh_Hans"}
+WHOLE_CATALOGUE = {"zh_Hans", "zh_Hant"}
 
 # A message is reader-facing when one of its references is in these places
 # (issue #14's rule); every message of the widget's catalogue is.
