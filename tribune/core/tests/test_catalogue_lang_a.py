@@ -14,18 +14,22 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
 import tribune
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.embed.strings import widget_strings
+from tribune.sites.models import Desk, Direction
 
 DESK_LANGUAGES = {
     "en": "English",
@@ -50,10 +54,25 @@ def test_django_knows_every_offered_language():
         info = translation.get_language_info(code)
         assert info["code"] == code
         assert info["name_local"] and info["name_local"] != info["name"] or code == "en"
+        assert unicodedata.is_normalized("NFC", info["name_local"]), code
         assert info["bidi"] is (code == "ug"), code
         with translation.override(code):
             assert translation.get_language() == code
             assert translation.get_language_bidi() is (code == "ug")
+
+
+# The names a desk gets from its code alone (Django calls Burmese မြန်မာဘာသာ).
+DESK_NAMES = DESK_LANGUAGES | {"my": "မြန်မာဘာသာ"}
+
+
+@pytest.mark.django_db
+def test_a_desk_made_from_a_code_alone_is_named_in_its_language():
+    for code, _name in settings.LANGUAGES:
+        out = StringIO()
+        call_command("desk", "add", code, stdout=out)
+        desk = Desk.objects.get(code=code)
+        assert (desk.name, desk.language) == (DESK_NAMES[code], code)
+        assert desk.direction == (Direction.RTL if code == "ug" else Direction.LTR)
 
 
 # --- The catalogues ---------------------------------------------------------
@@ -204,6 +223,8 @@ def test_every_message_that_must_be_is_translated_with_its_placeholders(director
         for text in entry.translations:
             if not text.strip():
                 problems.append(f"untranslated: {entry.msgid!r}")
+            elif not unicodedata.is_normalized("NFC", text):
+                problems.append(f"not in NFC: {entry.msgid!r}")
             elif text == english and english not in SAME_IN_EVERY_LANGUAGE \
                     and re.search(r"[A-Za-z]{2}", PLACEHOLDER.sub("", english)):
                 problems.append(f"left in English: {entry.msgid!r}")
