@@ -325,6 +325,15 @@ def test_a_desks_thread_page_and_report_form_speak_its_language(db, code):
     report = Client().get("/embed/report", {"comment": comment.pk}).content.decode()
     for text in ON_THE_REPORT_FORM[code]:
         assert text in report, text
+    # The widget gets its strings, the clauses' titles and the reasons from here.
+    widget = Client().get("/embed/config", {"url": f"{origin}/2026/a"}).json()
+    assert widget["lang"] == code
+    english = widget_strings()
+    translated = [key for key, text in widget["strings"].items() if text != english[key]]
+    assert len(translated) == len(english), set(english) - set(translated)
+    assert widget["strings"]["terms"] == SPOKEN[code]["Terms of Use"]
+    assert ON_THE_REPORT_FORM[code][1] in dict(widget["report_reasons"]).values()
+    assert widget["clauses"]["1"] != "Respect others' points of view"
 
 
 def test_the_workspace_speaks_simplified_chinese(db):
