@@ -119,7 +119,7 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     the submission made a new commenter, the signed token to set as their cookie.
     Raises the service's errors (``TribuneError``), which the API turns into answers."""
     origin_check_for_article(request, url=payload.url)
-    from tribune.triage.services import personal_information_check  # 400 unless confirmed
+    from tribune.triage.personal_check import personal_information_check  # 400 unless confirmed
 
     personal_information_check(author=payload.author, body=payload.body,
                                confirmed=bool(payload.confirm_personal_information))
