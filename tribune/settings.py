@@ -175,6 +175,8 @@ LANG_INFO.update({
     "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
 })
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in Tibetan, Burmese and Lao, which Django has no formats for (tribune/formats).
+FORMAT_MODULE_PATH = ["tribune.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -157,6 +157,9 @@ def test_a_desks_pages_and_widget_speak_its_language(db, code):
         assert text in html, text
     for english in ("Terms of Use", "Write a comment", "Display name", "Send for moderation"):
         assert english not in html, english
+    # A comment's date: no English month or "a.m." (tribune/formats fills Django's gaps).
+    date = re.search(r"<time [^>]*>(.*?)</time>", html).group(1)
+    assert not re.search(r"[A-Za-z]", re.sub(r"<[^>]+>|UTC", "", date)), date
     report = Client().get("/embed/report", {"comment": comment.pk}).content.decode()
     for text in READ[code]["report"]:
         assert text in report, text
