@@ -103,6 +103,21 @@ def test_every_reader_facing_message_is_translated_in_its_script(code, path):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("path", [path for code, path in CATALOGUES if code == "my"],
+                         ids=["tribune", "embed"])
+def test_burmese_is_unicode_never_zawgyi(path):
+    """Zawgyi types the vowel sign E and the medial RA (its U+1031, U+103B) before the
+    consonant that Unicode puts them after, and draws stacked letters with code points
+    that Unicode gives to other Myanmar-script languages (U+1060-U+109F)."""
+    _fields, entries = shared.parse_po(path)
+    problems = []
+    for entry in entries:
+        for text in entry.translations:
+            if re.search("(?:^|[^\u1000-\u109f])[\u1031\u103b\u103c]|[\u1060-\u109f]", text):
+                problems.append(f"{entry.msgid!r} -> {text!r}")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize(("code", "path"), CATALOGUES, ids=IDS)
 def test_compiled_catalogue_is_the_po_beside_it(code, path):
     shared.test_compiled_catalogue_is_the_po_beside_it(code, path)
