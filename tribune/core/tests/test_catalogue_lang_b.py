@@ -17,7 +17,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from tribune.core.testing import make_published, make_site
+from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.core.tests import test_catalogue_lang_a as shared
 from tribune.embed.strings import widget_strings
 
@@ -103,6 +103,47 @@ def test_every_reader_facing_message_is_translated_in_its_script(code, path):
     assert not problems, "\n".join(problems)
 
 
+# The command line's importers, integrations and webhooks speak to an installation's
+# administrators, in English; everything else, the moderator workspace included, is
+# translated.
+ENGLISH_ONLY_PLACES = ("importers/", "integrations/", "webhooks/")
+
+
+def english_of(entry, index: int, nplurals: int) -> str:
+    """The English a plural form translates: with two forms, the first is the singular."""
+    if not entry.msgid_plural:
+        return entry.msgid
+    return entry.msgid if nplurals > 1 and index == 0 else entry.msgid_plural
+
+
+@pytest.mark.parametrize(("code", "path"), CATALOGUES, ids=IDS)
+def test_the_workspace_is_translated_too_and_every_translation_keeps_its_placeholders(
+        code, path):
+    _directory, plural_forms, letters, _stop = LANGUAGES[code]
+    nplurals = int(re.search(r"nplurals=(\d+)", plural_forms).group(1))
+    script = re.compile(f"[{letters}]")
+    _fields, entries = shared.parse_po(path)
+    problems = []
+    for entry in entries:
+        english_only = entry.references and all(
+            ref.startswith(ENGLISH_ONLY_PLACES) for ref in entry.references)
+        if not any(entry.translations):
+            if not english_only:
+                problems.append(f"untranslated: {entry.msgid!r} ({entry.references[0]})")
+            continue
+        if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(nplurals)):
+            problems.append(f"needs msgstr[0..{nplurals - 1}]: {entry.msgid!r}")
+        for index, text in enumerate(entry.translations):
+            english = english_of(entry, index, nplurals)
+            if not text.strip():
+                problems.append(f"empty form {index}: {entry.msgid!r}")
+            elif shared.placeholders(text) != shared.placeholders(english):
+                problems.append(f"placeholders differ: {english!r} -> {text!r}")
+            elif re.search(r"[A-Za-z]{2}", words_of(english)) and not script.search(text):
+                problems.append(f"not in the {code} script: {english!r} -> {text!r}")
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.parametrize("path", [path for code, path in CATALOGUES if code == "my"],
                          ids=["tribune", "embed"])
 def test_burmese_is_unicode_never_zawgyi(path):
@@ -181,3 +222,27 @@ def test_a_desks_pages_and_widget_speak_its_language(db, code):
     config = Client().get("/embed/config", {"url": f"{origin}/2026/a"}).json()
     assert (config["lang"], config["dir"]) == (code, direction)
     assert config["strings"]["send"] == READ[code]["send"]
+
+
+# The moderator workspace follows the moderator's browser; in each of these languages
+# it shows the queue's title and the approve button in that language.
+WORKSPACE = {"bo": ("བསམ་འཆར་གྲལ་རིམ།", "ཆོག་མཆན་སྤྲོད།"),
+             "ug": ("ئىنكاس ئۆچرىتى", "تەستىقلاش"),
+             "my": ("မှတ်ချက် တန်းစီစာရင်း", "အတည်ပြုရန်"),
+             "km": ("ជួររង់ចាំមតិ", "អនុម័ត"),
+             "lo": ("ແຖວລໍຖ້າຄຳເຫັນ", "ອະນຸມັດ")}
+
+
+@pytest.mark.parametrize("code", sorted(WORKSPACE))
+def test_the_workspace_speaks_the_moderators_language(db, code):
+    make_site(origin=f"https://{code}.example.org", desk_code=code, name=code)
+    make_comment(url=f"https://{code}.example.org/2026/a", body="…")
+    client = Client()
+    client.force_login(make_moderator(name=code, desk_codes=[code]))
+    html = client.get("/moderate/", headers={"Accept-Language": code}).content.decode()
+    direction = "rtl" if code == "ug" else "ltr"
+    assert f'<html lang="{code}" dir="{direction}"' in html
+    for text in WORKSPACE[code]:
+        assert text in html, text
+    for english in ("Comment queue", ">Approve<", "Keyboard shortcuts"):
+        assert english not in html, english
