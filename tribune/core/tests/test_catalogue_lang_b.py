@@ -103,10 +103,10 @@ def test_every_reader_facing_message_is_translated_in_its_script(code, path):
     assert not problems, "\n".join(problems)
 
 
-# The command line's importers, integrations and webhooks speak to an installation's
-# administrators, in English; everything else, the moderator workspace included, is
+# The command line's importers speak to an installation's administrators, in
+# English; everything else (the moderator workspace, integrations and webhooks) is
 # translated.
-ENGLISH_ONLY_PLACES = ("importers/", "integrations/", "webhooks/")
+ENGLISH_ONLY_PLACES = ("importers/",)
 
 
 def english_of(entry, index: int, nplurals: int) -> str:
