@@ -14,18 +14,22 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.utils import translation
 
 import tribune
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.embed.strings import widget_strings
+from tribune.sites.models import Desk, Direction
 
 DESK_LANGUAGES = {
     "en": "English",
@@ -50,10 +54,25 @@ def test_django_knows_every_offered_language():
         info = translation.get_language_info(code)
         assert info["code"] == code
         assert info["name_local"] and info["name_local"] != info["name"] or code == "en"
+        assert unicodedata.is_normalized("NFC", info["name_local"]), code
         assert info["bidi"] is (code == "ug"), code
         with translation.override(code):
             assert translation.get_language() == code
             assert translation.get_language_bidi() is (code == "ug")
+
+
+# The names a desk gets from its code alone (Django calls Burmese မြန်မာဘာသာ).
+DESK_NAMES = DESK_LANGUAGES | {"my": "မြန်မာဘာသာ"}
+
+
+@pytest.mark.django_db
+def test_a_desk_made_from_a_code_alone_is_named_in_its_language():
+    for code, _name in settings.LANGUAGES:
+        out = StringIO()
+        call_command("desk", "add", code, stdout=out)
+        desk = Desk.objects.get(code=code)
+        assert (desk.name, desk.language) == (DESK_NAMES[code], code)
+        assert desk.direction == (Direction.RTL if code == "ug" else Direction.LTR)
 
 
 # --- The catalogues ---------------------------------------------------------
@@ -204,6 +223,8 @@ def test_every_message_that_must_be_is_translated_with_its_placeholders(director
         for text in entry.translations:
             if not text.strip():
                 problems.append(f"untranslated: {entry.msgid!r}")
+            elif not unicodedata.is_normalized("NFC", text):
+                problems.append(f"not in NFC: {entry.msgid!r}")
             elif text == english and english not in SAME_IN_EVERY_LANGUAGE \
                     and re.search(r"[A-Za-z]{2}", PLACEHOLDER.sub("", english)):
                 problems.append(f"left in English: {entry.msgid!r}")
@@ -262,12 +283,15 @@ def test_activating_a_language_speaks_it(code):
     translation.activate(code)
     try:
         assert translation.get_language() == code
-        assert translation.gettext("Terms of Use") == SPOKEN[code]["Terms of Use"]
-        assert translation.gettext("Edit my comment") == SPOKEN[code]["Edit my comment"]
+        # Through names, not literals: makemessages must not list this test as a source.
+        say, say_n = translation.gettext, translation.ngettext
+        for english in ("Terms of Use", "Edit my comment"):
+            assert say(english) == SPOKEN[code][english]
         # The widget's strings come from its own catalogue.
         assert widget_strings()["send"] == SPOKEN[code]["send"]
-        one = translation.ngettext("%(count)d minute", "%(count)d minutes", 1) % {"count": 1}
-        many = translation.ngettext("%(count)d minute", "%(count)d minutes", 5) % {"count": 5}
+        minute, minutes = "%(count)d minute", "%(count)d minutes"
+        one = say_n(minute, minutes, 1) % {"count": 1}
+        many = say_n(minute, minutes, 5) % {"count": 5}
         assert "minute" not in one + many and one.startswith("1") and many.startswith("5")
     finally:
         translation.deactivate()
@@ -304,6 +328,15 @@ def test_a_desks_thread_page_and_report_form_speak_its_language(db, code):
     report = Client().get("/embed/report", {"comment": comment.pk}).content.decode()
     for text in ON_THE_REPORT_FORM[code]:
         assert text in report, text
+    # The widget gets its strings, the clauses' titles and the reasons from here.
+    widget = Client().get("/embed/config", {"url": f"{origin}/2026/a"}).json()
+    assert widget["lang"] == code
+    english = widget_strings()
+    translated = [key for key, text in widget["strings"].items() if text != english[key]]
+    assert len(translated) == len(english), set(english) - set(translated)
+    assert widget["strings"]["terms"] == SPOKEN[code]["Terms of Use"]
+    assert ON_THE_REPORT_FORM[code][1] in dict(widget["report_reasons"]).values()
+    assert widget["clauses"]["1"] != "Respect others' points of view"
 
 
 def test_the_workspace_speaks_simplified_chinese(db):
