@@ -23,7 +23,7 @@ from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
 from tribune.notifications.services import email_clean, notice_address_set
 from tribune.privacy.services import network_hash
-from tribune.publishing.http import json_etag, render_response
+from tribune.publishing.http import conditional_response, json_etag, render_response
 from tribune.publishing.selectors import published_counts, published_render, published_view
 from tribune.threads.services import article_resolve
 
@@ -33,26 +33,12 @@ from .schemas import ErrorOut, StampOut, SubmitIn, SubmitOut, ThreadCommentsOut
 router = Router(tags=["comments"])
 
 COUNTS_MAX_URLS = 100
-# Published views change only when a moderator decides; a CDN may keep them a
-# little and must revalidate after (ETag makes that cheap).
-READ_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30"
 
 def submitted_message() -> str:
     return _(
         "Thank you. Your comment will be read by a moderator before it is published; "
         "comments do not appear in real time."
     )
-
-
-def etag_response(request: HttpRequest, body: str, etag: str) -> HttpResponse:
-    quoted = f'"{etag}"'
-    if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["ETag"] = quoted
-    response["Cache-Control"] = READ_CACHE_CONTROL
-    return response
 
 
 @router.get(
@@ -73,7 +59,7 @@ def thread_comments(request: HttpRequest, url: str, limit: int | None = None,
     body, etag = published_view(url=url)
     body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
                                 since=since)
-    return etag_response(request, body, etag)
+    return conditional_response(request, body, etag)
 
 
 @router.get("/counts", response={200: dict[str, int], 400: ErrorOut}, summary="Comment counts")

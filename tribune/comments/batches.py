@@ -159,7 +159,7 @@ def batch_database() -> str | None:
     (``TRIBUNE_BATCH_SUBMISSIONS=0``)."""
     connection = connections[DEFAULT_DB_ALIAS]
     if (connection.vendor != "sqlite" or connection.is_in_memory_db()
-            or not getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)):
+            or not settings.TRIBUNE_BATCH_SUBMISSIONS):
         return None
     return os.path.abspath(str(connection.settings_dict["NAME"]))
 

@@ -35,7 +35,7 @@ SUSPENSION_DAYS_MAX = 3650
 
 
 def network_window() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "TRIBUNE_BAN_NETWORK_HOURS", 24))
+    return dt.timedelta(hours=settings.TRIBUNE_BAN_NETWORK_HOURS)
 
 
 def _active(now: dt.datetime) -> Q:
