@@ -79,10 +79,10 @@ def test_every_reader_facing_message_is_translated_in_its_script(code, path):
         if not reader_facing(path, entry):
             continue
         checked += 1
-        english = entry.msgid_plural or entry.msgid
         if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(nplurals)):
             problems.append(f"needs msgstr[0..{nplurals - 1}]: {entry.msgid!r}")
-        for text in entry.translations:
+        for index, text in enumerate(entry.translations):
+            english = english_of(entry, index, nplurals)
             where = f"{entry.msgid!r} -> {text!r}"
             has_words = re.search(r"[A-Za-z]{2}", words_of(english))
             if not text.strip():
