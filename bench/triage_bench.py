@@ -114,7 +114,7 @@ def submission_overhead(n: int) -> None:
     from django.conf import settings
 
     import tribune.triage.scoring as triage_scoring
-    from tribune.comments.services import comment_submit
+    from tribune.actions.submit import comment_submit
     from tribune.triage import background
     from tribune.triage.simulation import traffic
 
@@ -167,7 +167,7 @@ def submission_overhead(n: int) -> None:
 def campaign_clustering(campaign: int, ordinary_count: int) -> tuple[float, float, str]:
     from collections import Counter
 
-    from tribune.comments.services import comment_submit
+    from tribune.actions.submit import comment_submit
     from tribune.triage import background
     from tribune.triage.models import CommentTriage
     from tribune.triage.selectors import cluster_line

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tribune.actions.decide import decision_make
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment, Status
-from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.integrations.services import thread_save
 from tribune.moderation.models import DeskAssignment, Role

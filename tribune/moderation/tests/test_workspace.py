@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tribune.actions.decide import decisions_make_bulk
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment, Status
-from tribune.comments.services import comment_submit
 from tribune.core.errors import Conflict, PermissionDenied
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.moderation.bans import ban_create, ban_lift
