@@ -22,6 +22,9 @@ from django.utils import translation
 
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.core.tests import test_catalogue_lang_a as shared
+from tribune.core.tests.test_catalogue_lang_a import (  # noqa: F401 (autouse fixture)
+    _english_afterwards,  # a request leaves its language active: English after each test
+)
 from tribune.embed.strings import widget_strings
 
 # Per language: the locale directory, the Plural-Forms header, the letters of its
