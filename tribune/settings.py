@@ -185,6 +185,8 @@ for _info in LANG_INFO.values():
     if "name_local" in _info:
         _info["name_local"] = unicodedata.normalize("NFC", _info["name_local"])
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in Tibetan, Burmese and Lao, which Django has no formats for (tribune/formats).
+FORMAT_MODULE_PATH = ["tribune.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
