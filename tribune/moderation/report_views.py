@@ -98,4 +98,5 @@ def report(request: HttpRequest) -> HttpResponse:
             "thread_href": thread_href,
             "text_max": REPORT_TEXT_MAX,
         }, status=status)
+    response["Content-Language"] = desk.language  # the desk's, never the browser's
     return _headers(response, comment)
