@@ -97,8 +97,8 @@ def held_out_evaluation() -> dict[str, str]:
 def signal_timing(passes: int = 3) -> None:
     """Wall-clock time (what a reader would wait) and CPU time of this thread
     (immune to other processes on a busy machine) per comment, per pass."""
-    from tribune.triage.services import priority_of
-    from tribune.triage.signals import text_signals
+    from tribune.triage.scoring import priority_of
+    from tribune.triage.text_signals import text_signals
 
     texts = []
     for name, lang in (("en_davidson", "en"), ("ko_beep", "ko"), ("spam_youtube", "en")):
@@ -130,13 +130,13 @@ def submission_overhead(n: int) -> None:
     thread, as on a server that keeps up; the thread's own time is measured apart."""
     from django.conf import settings
 
-    import tribune.triage.services as triage_services
+    import tribune.triage.scoring as triage_scoring
     from tribune.comments.services import comment_submit
     from tribune.triage import background
     from tribune.triage.simulation import traffic
 
     texts = [t for t, _c in traffic(campaign=0, ordinary_count=max(n, 200), seed=11)]
-    original, original_by_id = triage_services.comment_triage, triage_services.comment_triage_by_id
+    original, original_by_id = triage_scoring.comment_triage, triage_scoring.comment_triage_by_id
     thread_times: list[float] = []
 
     def timed_by_id(*, comment_id):
@@ -148,7 +148,7 @@ def submission_overhead(n: int) -> None:
 
     def submit(mode: str, index: int) -> float:
         settings.TRIBUNE_TRIAGE_MODE = "inline" if mode == "inline" else "thread"
-        triage_services.comment_triage = (lambda *, comment: None) if mode == "none" else original
+        triage_scoring.comment_triage = (lambda *, comment: None) if mode == "none" else original
         start = time.perf_counter()
         comment_submit(url=f"https://bench.example.org/{mode}", author="Reader",
                        body=texts[index % len(texts)], commenter_token=secrets.token_urlsafe(16),
@@ -157,7 +157,7 @@ def submission_overhead(n: int) -> None:
         background.drain(timeout=30)
         return elapsed
 
-    triage_services.comment_triage_by_id = timed_by_id
+    triage_scoring.comment_triage_by_id = timed_by_id
     times: dict[str, list[float]] = {"none": [], "thread": [], "inline": []}
     try:
         for index in range(20):
@@ -167,7 +167,7 @@ def submission_overhead(n: int) -> None:
             for mode in times:
                 times[mode].append(submit(mode, index))
     finally:
-        triage_services.comment_triage, triage_services.comment_triage_by_id = (
+        triage_scoring.comment_triage, triage_scoring.comment_triage_by_id = (
             original, original_by_id)
         settings.TRIBUNE_TRIAGE_MODE = "thread"
     base, after, inline = (statistics.median(times[m]) for m in ("none", "thread", "inline"))

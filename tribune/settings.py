@@ -153,11 +153,27 @@ LANGUAGES = [
     ("en", "English"),
     ("ko", "한국어"),
     ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("vi", "Tiếng Việt"),
     ("bo", "བོད་ཡིག"),
     ("ug", "ئۇيغۇرچە"),
     ("my", "မြန်မာ"),
+    ("km", "ខ្មែរ"),
+    ("lo", "ລາວ"),
 ]
-LANGUAGES_BIDI = ["ug", "ar", "fa", "he", "ur"]
+LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur"]
+
+# Django 5.2 knows nothing of Tibetan and Lao, and names Khmer only in English:
+# without these entries get_language_info("bo") raises KeyError and a desk's
+# language would be named in English. LANG_INFO is a plain dict read lazily, so
+# completing it here, before anything asks, is enough for every process.
+from django.conf.locale import LANG_INFO  # noqa: E402
+
+LANG_INFO.update({
+    "bo": {"bidi": False, "code": "bo", "name": "Tibetan", "name_local": "བོད་ཡིག"},
+    "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
+    "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
+})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"

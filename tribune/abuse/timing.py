@@ -9,7 +9,7 @@ moderator (pending even on a post-moderated thread) and marked with why; it is
 refused only when the young page comes with another sign of a program:
 
 - links in the text or the name (what spam is sent for);
-- a text the spam model scores :data:`SPAM_SCORE` or more (``triage.signals``,
+- a text the spam model scores :data:`SPAM_SCORE` or more (``triage.text_signals``,
   the score the queue shows);
 - a burst: the same commenter sent another comment in the last minute, or
   :data:`NETWORK_BURST` comments came from the same network in it.
@@ -75,7 +75,7 @@ def _bot_signals(*, url: str, author: str, body: str, commenter_id: int | None,
     # Triage's text signals: the same judgement the queue shows the moderator.
     # Imported here, on the young-page path only: its models are work a plain
     # submission never needs.
-    from tribune.triage.signals import link_spans, text_signals
+    from tribune.triage.text_signals import link_spans, text_signals
 
     found = []
     if link_spans(body) or link_spans(author):

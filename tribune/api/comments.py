@@ -124,7 +124,7 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     # The answer and every refusal from here on are in the article's desk's language.
     request_speak_article(request, payload.url, desk_code=payload.desk)
     origin_check_for_article(request, url=payload.url)
-    from tribune.triage.services import personal_information_check  # 400 unless confirmed
+    from tribune.triage.personal_check import personal_information_check  # 400 unless confirmed
 
     personal_information_check(author=payload.author, body=payload.body,
                                confirmed=bool(payload.confirm_personal_information))

@@ -125,7 +125,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         comment_store(comment=comment, token_hash=token_hash(commenter_token))
         # Committed. Its ``submitted`` event has no one to go to (that is what made
         # it plain: no webhook for it, no queue alert), so only triage follows.
-        from tribune.triage.services import comment_triage
+        from tribune.triage.scoring import comment_triage
 
         comment_triage(comment=comment)
         return comment
@@ -149,7 +149,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        from tribune.triage.services import comment_triage  # signals, priority, campaigns
+        from tribune.triage.scoring import comment_triage  # signals, priority, campaigns
 
         comment_triage(comment=comment, extra_label=held)
         from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit

@@ -20,7 +20,7 @@ from tribune.moderation.services import comment_decide, moderator_create
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.sites.services import desk_create, site_create, site_for_origin
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 from tribune.threads.models import Thread
 
 from .content import (

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from tribune.core.errors import TribuneError
 from tribune.publishing.selectors import published_counts
 from tribune.sites.models import SiteOrigin
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 
 from .content import ARTICLES, ARTICLES_BY_SLUG, DESKS_BY_CODE, SITE_NAME, DemoArticle
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.sites.services import site_for_origin
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 from tribune.threads.services import article_resolve
 
 _ORIGIN_MAX = 300

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tribune.comments.models import Status
 from tribune.core.errors import TribuneError
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 
 from .engine import CommentIn, Importer, ImportRefused, ThreadIn, pseudonym_hash
 from .text import ANONYMOUS, author_name, html_to_text, plain

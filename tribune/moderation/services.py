@@ -66,7 +66,7 @@ def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
     """Whether triage holds ``comment`` for a senior moderator and ``moderator``
     is not one (see tribune.triage: site policies)."""
     from tribune.triage.models import CommentTriage
-    from tribune.triage.services import is_senior
+    from tribune.triage.seniors import is_senior
 
     return (CommentTriage.objects.filter(comment=comment, held=True).exists()
             and not is_senior(moderator))

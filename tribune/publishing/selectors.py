@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput, NotFound, TribuneError
-from tribune.sites.urls import normalise_url, origin_of
+from tribune.sites.url_rules import normalise_url, origin_of
 from tribune.threads.services import article_resolve
 
 from .models import ThreadRender
@@ -20,7 +20,7 @@ from .store import Render, store
 
 
 def url_normalised(url: object) -> str:
-    """:func:`normalise_url`, whose answers are kept (:mod:`tribune.sites.urls`);
+    """:func:`normalise_url`, whose answers are kept (:mod:`tribune.sites.url_rules`);
     a refusal is raised afresh each time, in the language of the request at hand."""
     return normalise_url(url)
 

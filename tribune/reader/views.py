@@ -387,7 +387,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         return _thread_page(request, ref, form=form, status=400)
     # Personal information: ask first (tribune.triage); "edit" goes back to the form.
     from tribune.triage import reader as triage_reader
-    from tribune.triage.services import personal_information_check
+    from tribune.triage.personal_check import personal_information_check
 
     if request.POST.get(triage_reader.EDIT_FIELD):
         return _thread_page(request, ref, form=form)

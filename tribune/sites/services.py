@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from tribune.core.errors import Conflict, InvalidInput, NotFound
 
 from .models import Clause, Desk, Direction, Site, SiteOrigin
-from .urls import origin_of
+from .url_rules import origin_of
 
 # Written once in English and translated at display time. Numbers are part of
 # the contract: decisions cite a clause by its number.

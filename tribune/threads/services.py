@@ -17,7 +17,7 @@ from tribune.core.text import clean_text
 from tribune.moderation.permissions import can_edit_desk, can_see_desk
 from tribune.sites.models import Desk, Site
 from tribune.sites.services import site_for_origin
-from tribune.sites.urls import normalise_url, origin_of
+from tribune.sites.url_rules import normalise_url, origin_of
 
 from .models import ModerationMode, Thread
 

@@ -5,7 +5,7 @@ comment is triaged:
 
 * ``thread`` (the default): after the submitting transaction commits, the
   comment's id is handed to one daemon thread per process, which triages it in
-  a transaction of its own (:func:`tribune.triage.services.comment_triage_by_id`).
+  a transaction of its own (:func:`tribune.triage.scoring.comment_triage_by_id`).
   The reader's answer does not wait for it.
 * ``worker``: not in the web process at all: a ``tribune triage worker``
   process (:mod:`tribune.triage.worker`) finds the committed comments without
@@ -93,7 +93,7 @@ def _next_batch() -> list[int] | None:
 
 def _run() -> None:
     global _swept, _thread, _busy
-    from . import services
+    from . import scoring
 
     try:
         while True:
@@ -103,9 +103,9 @@ def _run() -> None:
             try:
                 if not _swept:
                     _swept = True
-                    services.triage_missing(days=SWEEP_DAYS, limit=SWEEP_MAX)
+                    scoring.triage_missing(days=SWEEP_DAYS, limit=SWEEP_MAX)
                 for comment_id in batch:
-                    services.comment_triage_by_id(comment_id=comment_id)
+                    scoring.comment_triage_by_id(comment_id=comment_id)
             except Exception:  # a broken database must not kill the thread
                 log.exception("triage thread failed; those comments wait for "
                               "`tribune triage backfill`")

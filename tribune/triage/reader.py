@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from .personal_check import personal_information_reason
 from .selectors import PI_NAMES
-from .services import personal_information_reason
 
 CONFIRM_FIELD = "confirm_personal_information"
 EDIT_FIELD = "edit_comment"

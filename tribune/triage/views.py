@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tribune.core.errors import TribuneError
 from tribune.moderation.views import HttpResponseSeeOther, moderator_required
 
-from .services import cluster_decide
+from .clustering import cluster_decide
 
 
 def _back(request: HttpRequest) -> str:

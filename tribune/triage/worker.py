@@ -2,7 +2,7 @@
 
 Under ``TRIBUNE_TRIAGE_MODE=worker`` the web processes only store a comment and
 answer; this process finds the comments that have no triage yet and triages
-them (:func:`tribune.triage.services.comment_triage_by_id`: reads outside any
+them (:func:`tribune.triage.scoring.comment_triage_by_id`: reads outside any
 transaction, a short write transaction), oldest first, at a lower CPU priority
 than the web processes, so that a flood of submissions is taken in at full
 speed and scored right after. ``tribune serve`` starts one; other deployments
@@ -37,7 +37,7 @@ from django.utils import timezone
 from tribune.comments.models import Comment
 from tribune.core.companion import CompanionLoop
 
-from . import services
+from . import scoring
 from .background import SWEEP_DAYS, SWEEP_MAX
 
 log = logging.getLogger("tribune.triage")
@@ -143,7 +143,7 @@ class Worker(CompanionLoop):
             if comment_id in self.failed:
                 continue
             for attempt in range(2):
-                if services.comment_triage_by_id(comment_id=comment_id) is not None:
+                if scoring.comment_triage_by_id(comment_id=comment_id) is not None:
                     self.triaged += 1
                     break
                 if not Comment.objects.filter(pk=comment_id, triage__isnull=True).exists():

@@ -26,7 +26,9 @@ from tribune.privacy.retention import reader_comments_delete
 from tribune.sites.models import Site
 from tribune.threads.services import site_auto_close_set, thread_settings_update
 from tribune.triage.models import Cluster
-from tribune.triage.services import policy_set, senior_set, term_add
+from tribune.triage.policy import policy_set
+from tribune.triage.seniors import senior_set
+from tribune.triage.wordlists import term_add
 from tribune.webhooks.services import webhook_add
 
 from .files import disqus_file, disqus_post, disqus_thread

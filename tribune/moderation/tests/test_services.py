@@ -82,7 +82,8 @@ def test_a_comment_held_for_a_senior_is_decided_only_by_one(site, moderator, adm
     from tribune.core.errors import PermissionDenied
     from tribune.core.testing import make_moderator
     from tribune.triage.models import CommentTriage
-    from tribune.triage.services import policy_set, senior_set
+    from tribune.triage.policy import policy_set
+    from tribune.triage.seniors import senior_set
 
     policy_set(site=site, hold_threshold=1, reject_threshold=None, reject_clause=None)
     comment = make_comment(body="YOU ARE ALL IDIOTS!!! IDIOTS!!! http://spam.example/buy")

@@ -22,7 +22,7 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import TribuneError
 from tribune.core.text import clean_text
 from tribune.moderation.services import comment_decide
-from tribune.sites.urls import normalise_url
+from tribune.sites.url_rules import normalise_url
 
 BASE = "https://news.example.org"
 TRICKS = [

@@ -7,7 +7,7 @@ import pytest
 
 from tribune.core.errors import InvalidInput
 from tribune.core.testing import best_of_3
-from tribune.sites.urls import URL_MAX, normalise_url
+from tribune.sites.url_rules import URL_MAX, normalise_url
 
 UNITS = ["a", "a-", "a.", "-", ".", "a.-", "%", "?a=", "&a", "#", ":", "@", "[", "xn--", "é"]
 

@@ -10,7 +10,8 @@ from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment
 from tribune.triage import background
 from tribune.triage.models import CommentTriage
-from tribune.triage.services import comment_triage_by_id, policy_set
+from tribune.triage.policy import policy_set
+from tribune.triage.scoring import comment_triage_by_id
 
 SPAM = "CHECK OUT MY CHANNEL FOR FREE GIFT CARDS www.example.com AND SUBSCRIBE NOW!!!"
 

@@ -12,7 +12,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator
 from tribune.moderation.selectors import QueueFilter, queue_page
 from tribune.triage.models import CommentTriage
-from tribune.triage.services import policy_set
+from tribune.triage.policy import policy_set
 from tribune.triage.simulation import traffic
 
 ARTICLE = "https://news.example.org/2026/11/article"

@@ -14,9 +14,10 @@ from conftest import TribuneCLI, fresh_database
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator
 from tribune.moderation.services import comment_decide
-from tribune.triage import services
+from tribune.triage import clustering, scoring
 from tribune.triage.models import Cluster, CommentTriage
-from tribune.triage.services import comment_assess, comment_triage_by_id, policy_set
+from tribune.triage.policy import policy_set
+from tribune.triage.scoring import comment_assess, comment_triage_by_id
 from tribune.triage.simulation import CAMPAIGN
 
 SPAM = "CHECK OUT MY CHANNEL FOR FREE GIFT CARDS www.example.com AND SUBSCRIBE NOW!!!"
@@ -26,7 +27,7 @@ SPAM = "CHECK OUT MY CHANNEL FOR FREE GIFT CARDS www.example.com AND SUBSCRIBE N
 SUBMIT = """
 import json
 from tribune.core.testing import make_comment, make_site
-from tribune.triage.services import policy_set
+from tribune.triage.policy import policy_set
 from tribune.triage.simulation import traffic
 
 origin = {origin!r}
@@ -168,7 +169,7 @@ def off(settings):
 def _between_reads_and_writes(monkeypatch, action) -> None:
     """Run ``action`` once, after triage's reads and before its write transaction,
     as another process would."""
-    original = services.comment_assess
+    original = scoring.comment_assess
     done = []
 
     def assess(*, comment):
@@ -178,7 +179,7 @@ def _between_reads_and_writes(monkeypatch, action) -> None:
             action()
         return assessment
 
-    monkeypatch.setattr(services, "comment_assess", assess)
+    monkeypatch.setattr(scoring, "comment_assess", assess)
 
 
 def test_a_comment_triaged_by_another_worker_meanwhile_keeps_one_triage(
@@ -212,7 +213,7 @@ def test_a_cluster_gone_meanwhile_leaves_no_dangling_reference(site, off, monkey
                                            last_at=campaign[0].submitted_at)
             CommentTriage.objects.filter(cluster_id=old).update(cluster_id=other.pk)
             Cluster.objects.filter(pk=old).delete()
-            services._cluster_refresh(other.pk)
+            clustering.cluster_refresh(other.pk)
             moved_to.append(other.pk)
 
     _between_reads_and_writes(monkeypatch, change_cluster)
@@ -252,7 +253,7 @@ def test_a_decision_racing_the_write_phase_stands(rejecting, off):
         comment=Comment.objects.select_related("thread__desk").get(pk=spam.pk))
     comment_decide(comment_id=spam.pk, moderator=rejecting, action="approve")
     with transaction.atomic():
-        triage = services.assessment_store(assessment=assessment)
+        triage = scoring.assessment_store(assessment=assessment)
     assert "auto_rejected" not in {label["code"] for label in triage.labels}
     stored = CommentTriage.objects.get(pk=spam.pk)
     assert stored.labels == triage.labels and stored.priority >= 60
@@ -272,7 +273,7 @@ def test_worker_polls_above_its_highest_id_less_a_lookback_and_skips_failures(
     worker.high = c.pk
     assert worker.poll_ids() == [a.pk, b.pk]  # oldest first, a full batch
     attempts = []
-    original = services.comment_triage_by_id
+    original = scoring.comment_triage_by_id
 
     def failing_for_b(*, comment_id):
         if comment_id == b.pk:  # a failure: logged by the service, nothing stored
@@ -280,7 +281,7 @@ def test_worker_polls_above_its_highest_id_less_a_lookback_and_skips_failures(
             return None
         return original(comment_id=comment_id)
 
-    monkeypatch.setattr(services, "comment_triage_by_id", failing_for_b)
+    monkeypatch.setattr(scoring, "comment_triage_by_id", failing_for_b)
     worker.triage_ids([a.pk, b.pk])
     assert attempts == [b.pk, b.pk] and worker.failed == {b.pk}  # tried twice, then left
     assert worker.poll_ids() == [c.pk]
@@ -310,7 +311,7 @@ def test_worker_leaves_comments_older_than_its_sweep_to_backfill(site, off):
     assert worker.poll_ids() == []
     new = make_comment(body="A comment of today, on the tram timetable.")
     assert worker.poll_ids() == [new.pk]
-    assert services.triage_missing(days=SWEEP_DAYS + 1) == 4  # backfill takes the old ones
+    assert scoring.triage_missing(days=SWEEP_DAYS + 1) == 4  # backfill takes the old ones
 
 
 def test_the_workers_sqlite_commits_do_not_wait_for_the_disk(tmp_path, django_db_blocker):

@@ -11,7 +11,7 @@ import pytest
 from tribune.core.testing import best_of_3
 from tribune.triage import campaign, features
 from tribune.triage.personal import personal_information
-from tribune.triage.signals import (
+from tribune.triage.text_signals import (
     is_repetitive,
     link_spans,
     text_signals,

@@ -22,13 +22,10 @@ from tribune.sites.models import Site
 from tribune.triage.classifier import model_for
 from tribune.triage.evaluation import evaluate, read_rows
 from tribune.triage.models import Term
-from tribune.triage.services import (
-    policy_set,
-    senior_set,
-    term_add,
-    term_remove,
-    triage_missing,
-)
+from tribune.triage.policy import policy_set
+from tribune.triage.scoring import triage_missing
+from tribune.triage.seniors import senior_set
+from tribune.triage.wordlists import term_add, term_remove
 from tribune.triage.worker import BATCH, POLL_SECONDS, Worker, lower_priority
 
 

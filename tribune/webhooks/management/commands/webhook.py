@@ -10,7 +10,7 @@ from django.db import close_old_connections
 
 from tribune.core.management import service_errors
 from tribune.sites.services import site_for_origin
-from tribune.sites.urls import origin_of
+from tribune.sites.url_rules import origin_of
 from tribune.webhooks.models import Attempt, Delivery, Webhook
 from tribune.webhooks.services import deliveries_send_due, webhook_add, webhook_remove
 

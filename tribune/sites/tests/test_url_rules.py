@@ -1,7 +1,7 @@
 import pytest
 
 from tribune.core.errors import InvalidInput
-from tribune.sites.urls import normalise_url, origin_of
+from tribune.sites.url_rules import normalise_url, origin_of
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 :func:`text_signals` is what the service stores for each comment; the
 velocity and campaign signals, which need other comments, are added by
-:mod:`tribune.triage.services`.
+:mod:`tribune.triage.scoring`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from tribune.triage.campaign import shingles, signature, similarity
 from tribune.triage.classifier import model_for, model_load, model_names
 from tribune.triage.personal import cn_id_valid, kr_rrn_valid, personal_information
 from tribune.triage.scripts import dominant_script, name_signals
-from tribune.triage.signals import (
+from tribune.triage.text_signals import (
     is_repetitive,
     is_shouting,
     links_in,

@@ -9,14 +9,12 @@ from tribune.core.errors import PermissionDenied
 from tribune.core.testing import make_comment
 from tribune.moderation.models import Decision
 from tribune.moderation.services import comment_decide
+from tribune.triage.clustering import campaign_priority
 from tribune.triage.models import Cluster, CommentTriage
-from tribune.triage.services import (
-    COMMENTER_BURST,
-    campaign_priority,
-    policy_set,
-    term_add,
-)
+from tribune.triage.policy import policy_set
+from tribune.triage.scoring import COMMENTER_BURST
 from tribune.triage.simulation import traffic
+from tribune.triage.wordlists import term_add
 
 ARTICLE = "https://news.example.org/2026/11/article"
 

@@ -20,26 +20,26 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.db import transaction
-from django.db.models import Count, DateTimeField, F, Max, Min, Q, Value
-from django.db.models.functions import Greatest, Least
+from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from tribune.core.ids import parse_id
-from tribune.core.text import clean_text
-from tribune.sites.models import Desk, Site
-from tribune.sites.services import clause_get
-from tribune.threads.models import ModerationMode
+from tribune.core.errors import Conflict
 
 from . import campaign
-from .models import Band, Cluster, CommentTriage, Policy, Term
-from .personal import personal_information
-from .signals import TextSignals, text_signals
+from .clustering import (
+    campaign_priority,
+    cluster_add,
+    cluster_matches,
+    cluster_refresh,
+    cluster_target,
+    matches_now,
+)
+from .models import Band, CommentTriage, Policy
+from .policy import policy_apply
+from .text_signals import TextSignals, text_signals
+from .wordlists import desk_terms
 
 logger = logging.getLogger("tribune.triage")
 
@@ -47,13 +47,6 @@ VELOCITY_WINDOW = timedelta(minutes=10)
 COMMENTER_BURST = 5
 NETWORK_BURST = 10
 THREAD_SURGE = 30
-CLUSTER_WINDOW = timedelta(days=7)
-CANDIDATES_MAX = 200
-BAND_ROWS_MAX = 4 * CANDIDATES_MAX
-CAMPAIGN_MIN = 3
-# A cluster's figures are counted again from its members every this many joins.
-REFRESH_EVERY = 100
-TERM_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -114,14 +107,6 @@ def priority_of(
     return min(100, round(score)), labels
 
 
-def campaign_priority(size: int) -> int:
-    """The least priority of every member of a cluster of ``size`` comments."""
-    return min(100, 50 + min(30, size)) if size >= CAMPAIGN_MIN else 0
-
-
-def desk_terms(*, desk_id: int) -> list[str]:
-    return list(Term.objects.filter(desk_id=desk_id).values_list("term", flat=True))
-
 
 def _velocity(comment: Comment, now) -> Velocity:
     """The three velocity counts in one query (each has its own index; the
@@ -141,100 +126,6 @@ def _velocity(comment: Comment, now) -> Velocity:
         thread=figures["thread"] + 1,
     )
 
-
-def _cluster_refresh(cluster_id: int) -> Cluster:
-    members = CommentTriage.objects.filter(cluster_id=cluster_id)
-    figures = members.aggregate(
-        size=Count("pk"), commenters=Count("commenter_id", distinct=True),
-        threads=Count("thread_id", distinct=True), first_at=Min("submitted_at"),
-        last_at=Max("submitted_at"),
-    )
-    Cluster.objects.filter(pk=cluster_id).update(**figures)
-    floor = campaign_priority(figures["size"])
-    if floor:
-        members.filter(priority__lt=floor).update(priority=Greatest(F("priority"), floor))
-    return Cluster.objects.get(pk=cluster_id)
-
-
-def _cluster_matches(sig: list[int], keys: list[str], now) -> list[tuple[int, int | None]]:
-    """``(triage id, cluster id)`` of the near-identical predecessors of a
-    comment with signature ``sig``: candidates sharing an LSH band key within
-    :data:`CLUSTER_WINDOW`, found and read in one query, then compared."""
-    # The newest band rows first, and a bounded number of them: in a campaign of
-    # thousands the look-up stays an index range scan of fixed length.
-    bands = Band.objects.filter(
-        key__in=keys, submitted_at__gte=now - CLUSTER_WINDOW, submitted_at__lte=now,
-    ).order_by("-submitted_at").values("triage_id")[:BAND_ROWS_MAX]
-    candidates = CommentTriage.objects.filter(pk__in=bands).values_list(
-        "pk", "cluster_id", "signature")
-    return [
-        (pk, cluster_id)
-        for pk, cluster_id, text in candidates[:CANDIDATES_MAX]
-        if campaign.similarity(sig, campaign.decode(text)) >= campaign.SIMILARITY
-    ]
-
-
-def _cluster_target(matches: list[tuple[int, int | None]], now) -> tuple[int, bool]:
-    """The cluster a comment near-identical to ``matches`` joins: the oldest of
-    theirs (the clusters it bridges are merged into it) or a new one; loose
-    matches join it too. Second: whether only the comment joins (an existing
-    cluster, nothing merged), so that its figures can be updated in place."""
-    clusters = sorted({cluster_id for _pk, cluster_id in matches if cluster_id is not None})
-    only_one = len(clusters) == 1
-    if clusters:
-        target = clusters[0]
-        if len(clusters) > 1:
-            CommentTriage.objects.filter(cluster_id__in=clusters[1:]).update(cluster_id=target)
-            Cluster.objects.filter(pk__in=clusters[1:]).delete()
-    else:
-        target = Cluster.objects.create(created_at=now, first_at=now, last_at=now).pk
-    loose = [pk for pk, cluster_id in matches if cluster_id is None]
-    if loose:
-        CommentTriage.objects.filter(pk__in=loose).update(cluster_id=target)
-    return target, only_one and not loose
-
-
-def _cluster_add(cluster_id: int, triage: CommentTriage) -> Cluster:
-    """Count ``triage`` (already saved in the cluster) into its cluster's figures
-    without reading every member: a campaign of thousands costs each newcomer
-    two indexed look-ups and one update, not a scan of the whole cluster."""
-    others = CommentTriage.objects.filter(cluster_id=cluster_id).exclude(pk=triage.pk)
-    new_commenter = not others.filter(commenter_id=triage.commenter_id).exists()
-    new_thread = not others.filter(thread_id=triage.thread_id).exists()
-    at = Value(triage.submitted_at, output_field=DateTimeField())
-    Cluster.objects.filter(pk=cluster_id).update(
-        size=F("size") + 1, commenters=F("commenters") + int(new_commenter),
-        threads=F("threads") + int(new_thread), first_at=Least(F("first_at"), at),
-        last_at=Greatest(F("last_at"), at),
-    )
-    cluster = Cluster.objects.get(pk=cluster_id)
-    if cluster.size % REFRESH_EVERY == 0:
-        # Now and then count from the members, so that figures drifted by
-        # deleted comments are put right.
-        return _cluster_refresh(cluster_id)
-    floor = campaign_priority(cluster.size)
-    if floor > campaign_priority(cluster.size - 1):  # the floor rose: lift the others
-        others.filter(priority__lt=floor).update(priority=floor)
-    return cluster
-
-
-def _policy_apply(triage: CommentTriage, policy: Policy | None, comment: Comment) -> bool:
-    """Mark ``triage`` held under the site's policy; True if the policy rejects
-    the comment (pre-moderated and still pending; never an approval)."""
-    if policy is None:
-        return False
-    if policy.hold_threshold is not None and triage.priority >= policy.hold_threshold:
-        triage.held = True
-        triage.labels = [*triage.labels, {"code": "held"}]
-    reject = (
-        policy.reject_threshold is not None
-        and triage.priority >= policy.reject_threshold
-        and comment.thread.moderation == ModerationMode.PRE
-        and comment.status == Status.PENDING
-    )
-    if reject:
-        triage.labels = [*triage.labels, {"code": "auto_rejected"}]
-    return reject
 
 
 @dataclass
@@ -276,7 +167,7 @@ def comment_assess(*, comment: Comment, extra_label: dict | None = None) -> Asse
         labels = [extra_label, *labels]
     sig = campaign.signature(comment.body)
     keys = campaign.band_keys(sig) if sig is not None else []
-    matches = _cluster_matches(sig, keys, now) if sig is not None else []
+    matches = cluster_matches(sig, keys, now) if sig is not None else []
     policy = Policy.objects.filter(site_id=thread.site_id).first()
     triage = CommentTriage(
         comment=comment, thread_id=comment.thread_id, commenter_id=comment.commenter_id,
@@ -290,20 +181,6 @@ def comment_assess(*, comment: Comment, extra_label: dict | None = None) -> Asse
                       policy=policy, now=now)
 
 
-def _matches_now(matches: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
-    """``matches`` as they stand now. Since they were read, a predecessor's
-    cluster may have been merged into another (its members then name the one
-    they joined) or deleted (they name none), and a predecessor may be gone with
-    its comment. The rows are locked (PostgreSQL; SQLite's write lock already
-    excludes everyone), so a merge cannot move them before this transaction
-    ends, and the clusters they name exist: no dangling reference is written."""
-    current = dict(
-        CommentTriage.objects.select_for_update()
-        .filter(pk__in=[pk for pk, _cluster_id in matches]).order_by("pk")
-        .values_list("pk", "cluster_id")
-    )
-    return [(pk, current[pk]) for pk, _cluster_id in matches if pk in current]
-
 
 def assessment_store(*, assessment: Assessment) -> CommentTriage:
     """Write phase of triage, inside the caller's transaction: join or found the
@@ -315,17 +192,17 @@ def assessment_store(*, assessment: Assessment) -> CommentTriage:
     comment, triage, policy, now = (
         assessment.comment, assessment.triage, assessment.policy, assessment.now)
     keys = assessment.keys
-    matches = _matches_now(assessment.matches) if assessment.matches else []
-    target, only_joins = _cluster_target(matches, now) if matches else (None, False)
+    matches = matches_now(assessment.matches) if assessment.matches else []
+    target, only_joins = cluster_target(matches, now) if matches else (None, False)
     triage.cluster_id = target
     if target is None:
-        reject = _policy_apply(triage, policy, comment)
+        reject = policy_apply(triage, policy, comment)
         triage.save(force_insert=True)
     else:
         triage.save(force_insert=True)
-        cluster = _cluster_add(target, triage) if only_joins else _cluster_refresh(target)
+        cluster = cluster_add(target, triage) if only_joins else cluster_refresh(target)
         triage.priority = max(triage.priority, campaign_priority(cluster.size))
-        reject = _policy_apply(triage, policy, comment)
+        reject = policy_apply(triage, policy, comment)
         triage.save(update_fields=["priority", "labels", "held"])
     if keys:
         Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
@@ -453,125 +330,3 @@ def triage_missing(*, days: int = 7, limit: int | None = None) -> int:
         if comment_triage_by_id(comment_id=comment_id) is not None:
             done += 1
     return done
-
-
-# --- Readers: personal information ------------------------------------------
-
-
-def personal_information_check(*, author: object, body: object, confirmed: bool) -> list[str]:
-    """Refuse (``InvalidInput`` with code ``confirm_personal_information``) a
-    comment that seems to hold personal information, unless the reader
-    ``confirmed`` sending it; returns the kinds found."""
-    kinds = sorted(
-        set(personal_information(body if isinstance(body, str) else ""))
-        | set(personal_information(author if isinstance(author, str) else ""))
-    )
-    if kinds and not confirmed:
-        raise InvalidInput(personal_information_reason(), field="body",
-                           code="confirm_personal_information")
-    return kinds
-
-
-def personal_information_reason() -> str:
-    return _(
-        "Your comment seems to contain a phone number, an e-mail address or an identity "
-        "number; once published, anyone can read it and use it to find or contact you."
-    )
-
-
-# --- Moderators: decide a cluster, policies, word lists, seniors ---------------
-
-
-def is_senior(user: AbstractBaseUser) -> bool:
-    return bool(user.is_superuser or user.has_perm("triage.decide_held"))
-
-
-def cluster_decide(
-    *, cluster_id: object, moderator: AbstractBaseUser, action: object, clause: object = None,
-    note: object = "",
-) -> list[Comment]:
-    """Decide every pending comment of a cluster the moderator may see, through
-    ``comment_decide`` one by one, all or none (one transaction).
-
-    Refuses (``PermissionDenied``) when a comment is held for a senior moderator
-    and the moderator is not one; ``NotFound`` when nothing is left to decide.
-    """
-    from tribune.moderation.services import comment_decide, comments_visible_to
-
-    cluster_id = parse_id(cluster_id, field="cluster")
-    if action not in ("approve", "reject"):
-        raise InvalidInput(_("A whole cluster is approved or rejected."), field="action")
-    pending = list(
-        comments_visible_to(moderator)
-        .filter(triage__cluster_id=cluster_id, status=Status.PENDING)
-        .select_related("triage").order_by("submitted_at", "id")
-    )
-    if not pending:
-        raise NotFound(_("There is nothing left to decide in cluster %(id)s.") % {"id": cluster_id})
-    if any(c.triage.held for c in pending) and not is_senior(moderator):
-        raise PermissionDenied(
-            _("This cluster holds comments kept for a senior moderator."), code="held"
-        )
-    with transaction.atomic():
-        return [
-            comment_decide(comment_id=c.pk, moderator=moderator, action=action, clause=clause,
-                           note=note)
-            for c in pending
-        ]
-
-
-def policy_set(
-    *, site: Site, hold_threshold: int | None, reject_threshold: int | None,
-    reject_clause: int | None,
-) -> Policy:
-    """Set a site's triage policy; a rejection threshold needs an existing clause."""
-    for name, value in (("hold", hold_threshold), ("reject", reject_threshold)):
-        if value is not None and not 1 <= value <= 100:
-            raise InvalidInput(_("A threshold is a priority from 1 to 100."), field=name)
-    if reject_threshold is not None:
-        if reject_clause is None:
-            raise InvalidInput(_("Automatic rejection needs a clause."), field="clause")
-        clause_get(site=site, number=reject_clause)
-    policy, _created = Policy.objects.update_or_create(
-        site=site, defaults={"hold_threshold": hold_threshold,
-                             "reject_threshold": reject_threshold,
-                             "reject_clause": reject_clause if reject_threshold else None},
-    )
-    return policy
-
-
-def _desk(code: str) -> Desk:
-    desk = Desk.objects.filter(code=(code or "").lower()).first()
-    if desk is None:
-        raise NotFound(_("There is no desk %(code)s.") % {"code": code})
-    return desk
-
-
-def term_add(*, desk_code: str, term: object, user: AbstractBaseUser | None = None) -> Term:
-    """List ``term`` as insult or hate for the desk (idempotent)."""
-    desk = _desk(desk_code)
-    clean = clean_text(term, field="term", max_length=TERM_MAX, allow_newlines=False)
-    found, _created = Term.objects.get_or_create(
-        desk=desk, term=clean, defaults={"added_by": user, "added_at": timezone.now()}
-    )
-    return found
-
-
-def term_remove(*, desk_code: str, term: object) -> bool:
-    """Unlist ``term``; True if it was listed."""
-    desk = _desk(desk_code)
-    deleted, _rows = Term.objects.filter(desk=desk, term=str(term).strip()).delete()
-    return bool(deleted)
-
-
-def senior_set(*, name: str, senior: bool = True) -> AbstractBaseUser:
-    """Let a moderator decide comments held for a senior moderator (or not)."""
-    user = get_user_model().objects.filter(username=name).first()
-    if user is None:
-        raise NotFound(_("There is no moderator named %(name)s.") % {"name": name})
-    permission = Permission.objects.get(codename="decide_held", content_type__app_label="triage")
-    if senior:
-        user.user_permissions.add(permission)
-    else:
-        user.user_permissions.remove(permission)
-    return user
