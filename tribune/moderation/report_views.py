@@ -29,6 +29,7 @@ from .models import ReportReason
 from .reports import REPORT_TEXT_MAX, report_create
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "font-src 'self'; "
        "form-action 'self'; base-uri 'none'")
 
 

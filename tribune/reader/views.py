@@ -56,10 +56,11 @@ from tribune.threads.services import ArticleRef, article_resolve
 from .forms import CommentForm
 
 # Nothing but our own stylesheet, our own script (reader/frame.js, given to framed
-# pages only) and images, should a page ever have one, may load; forms post to us
+# pages only), our own fonts (reader/fonts) and images, should a page ever have one,
+# may load; forms post to us
 # only. frame-ancestors is added per site.
 READER_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'"
 )
 # Origins are validated when a site is registered; this guard only keeps a
