@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "tribune.sites",
     "tribune.threads",
     "tribune.comments",
-    "tribune.accounts",  # before moderation: its `token` command adds revoke and list
+    "tribune.accounts",
     "tribune.moderation",
     "tribune.publishing",
     "tribune.reader",

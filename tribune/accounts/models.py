@@ -1,5 +1,5 @@
 """Moderator accounts: second factors, per-site rules, login throttles and the
-account audit trail. No raw address or user agent is ever stored here: the
+account audit trail, API tokens. No raw address or user agent is ever stored here: the
 network is the keyed, daily-rotated hash of :mod:`tribune.privacy.services`."""
 
 from django.conf import settings
@@ -124,3 +124,24 @@ class AccountEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.username} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ApiToken(models.Model):
+    """A moderator's API token; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Born in the moderation app; the table kept its name when the model
+        # moved here (a state-only migration), so no data moved.
+        db_table = "moderation_apitoken"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"

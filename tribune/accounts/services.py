@@ -11,7 +11,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pyotp
 import segno
@@ -21,9 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from tribune.moderation.models import ApiToken
-from tribune.moderation.services import moderator_desk_ids
+from tribune.core.errors import InvalidInput, PermissionDenied
+from tribune.moderation.permissions import moderator_desk_ids
 from tribune.sites.models import Site
 from tribune.threads.models import Thread
 
@@ -228,71 +227,6 @@ def two_factor_disable(*, user: AbstractBaseUser, by: AbstractBaseUser | None = 
                 detail="" if by is None or by.pk == user.pk else f"by {by.get_username()}",
             )
     return bool(deleted)
-
-
-# --- API tokens -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TokenInfo:
-    prefix: str
-    user: str
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
-
-
-def tokens_list(*, name: str | None = None) -> list[TokenInfo]:
-    """Every API token (or one moderator's), newest first. Only the visible
-    prefix is known: the token itself is stored as its SHA-256."""
-    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
-    if name:
-        if not get_user_model().objects.filter(username=name).exists():
-            raise NotFound(_("There is no moderator named %(name)s.") % {"name": name})
-        tokens = tokens.filter(user__username=name)
-    return [
-        TokenInfo(t.prefix, t.user.get_username(), t.created_at, t.last_used_at, t.revoked_at)
-        for t in tokens
-    ]
-
-
-def token_revoke(*, prefix: str | None = None, name: str | None = None) -> int:
-    """Revoke one token by its prefix, or every live token of moderator ``name``.
-
-    Returns how many were revoked; a revoked token is refused from the next
-    request on. A prefix matching no live token, or several, is an error.
-    """
-    if bool(prefix) == bool(name):
-        raise InvalidInput(_("Name either a token's prefix or a moderator."), field="token")
-    live = ApiToken.objects.select_related("user").filter(revoked_at__isnull=True)
-    if prefix:
-        prefix = prefix.strip().rstrip("…").rstrip(".")
-        if len(prefix) < 8:
-            raise InvalidInput(
-                _("Give at least the first 8 characters of the token."), field="token"
-            )
-        # The stored prefix is the token's first 12 characters.
-        matches = list(live.filter(prefix__startswith=prefix[:12]))
-        matches = [t for t in matches if prefix.startswith(t.prefix) or t.prefix.startswith(prefix)]
-        if not matches:
-            raise NotFound(_("No live token starts with %(prefix)s.") % {"prefix": prefix})
-        if len(matches) > 1:
-            raise Conflict(
-                _("%(count)d tokens start with %(prefix)s; give more of it.")
-                % {"count": len(matches), "prefix": prefix}
-            )
-    else:
-        if not get_user_model().objects.filter(username=name).exists():
-            raise NotFound(_("There is no moderator named %(name)s.") % {"name": name})
-        matches = list(live.filter(user__username=name))
-    now = timezone.now()
-    with transaction.atomic():
-        for token in matches:
-            ApiToken.objects.filter(pk=token.pk).update(revoked_at=now)
-            account_event_record(
-                kind=EventKind.TOKEN_REVOKED, user=token.user, detail=f"token {token.prefix}"
-            )
-    return len(matches)
 
 
 # --- Logging in -----------------------------------------------------------------

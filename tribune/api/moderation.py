@@ -11,11 +11,16 @@ from ninja import Status as HttpStatus
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from tribune.accounts.tokens import token_authenticate
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
 from tribune.moderation.bans import ban_create, ban_lift, bans_of_commenter
+from tribune.moderation.bulk import comments_decide_bulk
+from tribune.moderation.decisions import comment_decide
+from tribune.moderation.permissions import can_see_desk, comments_visible_to
+from tribune.moderation.reports import reports_keep
 from tribune.moderation.selectors import (
     QUEUE_ORDERS,
     QUEUE_PAGE,
@@ -26,15 +31,7 @@ from tribune.moderation.selectors import (
     queue_page,
     reports_open,
 )
-from tribune.moderation.services import (
-    can_see_desk,
-    comment_decide,
-    comments_decide_bulk,
-    comments_visible_to,
-    decision_undo_last,
-    reports_keep,
-    token_authenticate,
-)
+from tribune.moderation.undo import decision_undo_last
 from tribune.threads.models import Thread
 from tribune.threads.services import thread_settings_update
 

@@ -156,7 +156,7 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
 
         comment_event(event="submitted", comment=comment)
         if thread.moderation == ModerationMode.POST and held is None:
-            from tribune.moderation.services import comment_decide
+            from tribune.moderation.decisions import comment_decide
 
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
                                      note="post-moderation: published on arrival")

@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from tribune.accounts.tokens import token_create
 from tribune.comments.models import Comment
 from tribune.comments.services import comment_submit
-from tribune.moderation.services import comment_decide, moderator_create, token_create
+from tribune.moderation.decisions import comment_decide
+from tribune.moderation.moderators import moderator_create
 from tribune.sites.models import Site
 from tribune.sites.services import desk_get_or_create, site_create
 

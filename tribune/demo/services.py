@@ -15,8 +15,9 @@ from tribune.comments.models import Comment, Status
 from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.integrations.services import thread_save
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import DeskAssignment, Role
-from tribune.moderation.services import comment_decide, moderator_create
+from tribune.moderation.moderators import moderator_create
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.sites.services import desk_create, site_create, site_for_origin

@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tribune.accounts.tokens import token_authenticate
 from tribune.core.errors import InvalidInput, PermissionDenied
 from tribune.moderation.models import DeskAssignment
 from tribune.moderation.permissions import TokenGrant, can_edit_desk
-from tribune.moderation.services import token_authenticate
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import desk_get

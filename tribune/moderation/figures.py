@@ -16,7 +16,7 @@ from django.utils import timezone
 from tribune.comments.models import Status
 
 from .models import Action, Decision
-from .services import comments_visible_to, moderator_desk_ids
+from .permissions import comments_visible_to, moderator_desk_ids
 
 FIGURE_DAYS = 14
 

@@ -2,7 +2,7 @@
 
 They only parse what a browser sends. Whether a decision needs a clause, whether
 the clause exists or the edited text changed is for
-:func:`tribune.moderation.services.comment_decide` to say, so the web page and the
+:func:`tribune.moderation.decisions.comment_decide` to say, so the web page and the
 JSON API refuse the same things with the same words.
 """
 

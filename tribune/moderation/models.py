@@ -91,22 +91,6 @@ class DeskAssignment(models.Model):
         return f"{self.user} on {self.desk}"
 
 
-class ApiToken(models.Model):
-    """A moderator's API token; only its SHA-256 is stored."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    key_hash = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=12)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user})"
-
-
 class Ban(models.Model):
     """A pseudonymous commenter barred from commenting: permanently (``until``
     null) or until a time (a suspension), on one desk or on every desk (``desk``

@@ -30,7 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 
+from tribune.comments.models import Comment
 from tribune.integrations.models import Scope
 
 from .models import DeskAssignment, Role
@@ -134,3 +136,9 @@ def is_editor(user: AbstractBaseUser) -> bool:
     """Whether the user edits at least one desk (or is an administrator)."""
     desks = editor_desk_ids(user)
     return desks is None or bool(desks)
+
+
+def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
+    desk_ids = moderator_desk_ids(user)
+    comments = Comment.objects.all()
+    return comments if desk_ids is None else comments.filter(thread__desk_id__in=desk_ids)

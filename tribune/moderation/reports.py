@@ -1,16 +1,19 @@
-"""Readers' reports of published comments."""
+"""Readers' reports of published comments, and moderators keeping a reported
+comment."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
-from tribune.core.errors import InvalidInput, NotFound
+from tribune.core.errors import Conflict, InvalidInput, NotFound
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
 
-from .models import Report, ReportReason
+from .models import Report, ReportReason, Resolution
+from .permissions import comments_visible_to
 
 REPORT_TEXT_MAX = 500
 
@@ -45,3 +48,19 @@ def report_create(
         comment=comment, reason=reason, text=clean, reporter_hash=reporter_hash,
         created_at=timezone.now(),
     )
+
+
+def reports_keep(*, comment_id: object, moderator: AbstractBaseUser) -> int:
+    """Keep a reported comment: its open reports are resolved as kept (by whom,
+    when). Returns how many reports were resolved; another desk's comment is
+    ``NotFound``."""
+    comment_id = parse_id(comment_id, field="id")
+    comment = comments_visible_to(moderator).filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
+    resolved = Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=moderator, resolution=Resolution.KEPT
+    )
+    if not resolved:
+        raise Conflict(_("This comment has no open report."), code="no_report")
+    return resolved

@@ -17,7 +17,7 @@ from tribune.core.ids import parse_id
 from tribune.sites.models import Clause, Desk
 
 from .models import Ban, Decision, Report
-from .services import comments_visible_to, moderator_desk_ids
+from .permissions import comments_visible_to, moderator_desk_ids
 
 QUEUE_PAGE = 50
 # Search reads comment text and names without a text index (ILIKE / LIKE): it

@@ -1,6 +1,6 @@
 """The moderator's web path at /moderate/: log in, read the queue, decide.
 
-Views parse, authorise and call :func:`~tribune.moderation.services.comment_decide`;
+Views parse, authorise and call :func:`~tribune.moderation.decisions.comment_decide`;
 the rules are the service's. Everything works without JavaScript: a decision is a
 plain form that posts, then is sent back (303) to the same tab and page with a
 message. A refused decision re-shows the queue with the refusal on the comment's
@@ -33,6 +33,8 @@ from tribune.comments.models import Comment, Status
 from tribune.core.errors import TribuneError
 from tribune.sites.models import Clause, Desk
 
+from .bulk import comments_decide_bulk
+from .decisions import NOTE_MAX, comment_decide, undo_window
 from .diff import word_diff
 from .forms import (
     BulkForm,
@@ -41,6 +43,8 @@ from .forms import (
     filter_query,
 )
 from .models import Action, Decision, Report
+from .permissions import editor_desk_ids
+from .reports import reports_keep
 from .selectors import (
     ALL,
     QUEUE_ORDERS,
@@ -57,16 +61,7 @@ from .selectors import (
     queue_page,
     reports_open,
 )
-from .services import (
-    NOTE_MAX,
-    comment_decide,
-    comments_decide_bulk,
-    decision_undo_last,
-    decision_undoable,
-    editor_desk_ids,
-    reports_keep,
-    undo_window,
-)
+from .undo import decision_undo_last, decision_undoable
 
 TABS = (
     (Status.PENDING, gettext_lazy("Pending")),

@@ -25,15 +25,9 @@ from .bans import ban_create, ban_in_force, ban_lift, bans_of_commenter
 from .figures import figures_for
 from .forms import BanForm, ModeratorForm, SiteSettingsForm, ThreadSettingsForm, desk_roles_from
 from .models import DeskAssignment, Role
+from .moderators import moderator_create, moderator_update
+from .permissions import can_edit_desk, can_see_desk, comments_visible_to, editor_desk_ids
 from .selectors import decisions_latest
-from .services import (
-    can_edit_desk,
-    can_see_desk,
-    comments_visible_to,
-    editor_desk_ids,
-    moderator_create,
-    moderator_update,
-)
 from .views import HttpResponseSeeOther, moderator_required
 
 COMMENTER_SHOWN = 100

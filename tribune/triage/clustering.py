@@ -142,7 +142,8 @@ def cluster_decide(
     Refuses (``PermissionDenied``) when a comment is held for a senior moderator
     and the moderator is not one; ``NotFound`` when nothing is left to decide.
     """
-    from tribune.moderation.services import comment_decide, comments_visible_to
+    from tribune.moderation.decisions import comment_decide
+    from tribune.moderation.permissions import comments_visible_to
 
     cluster_id = parse_id(cluster_id, field="cluster")
     if action not in ("approve", "reject"):

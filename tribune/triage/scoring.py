@@ -3,7 +3,7 @@
 :func:`comment_triage` is called by :func:`tribune.comments.services.comment_submit`
 inside its transaction, right after the comment row is created. It never
 publishes anything; under a site's policy it may hold a comment for a senior
-moderator or reject it through :func:`tribune.moderation.services.comment_decide`
+moderator or reject it through :func:`tribune.moderation.decisions.comment_decide`
 (``moderator=None``: a decision by the system, in the audit trail, reversible
 like any other).
 
@@ -207,7 +207,7 @@ def assessment_store(*, assessment: Assessment) -> CommentTriage:
     if keys:
         Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
     if reject:
-        from tribune.moderation.services import comment_decide
+        from tribune.moderation.decisions import comment_decide
 
         try:
             comment_decide(

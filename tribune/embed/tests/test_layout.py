@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tribune.comments.models import Comment
 from tribune.core.testing import make_published, make_site
 from tribune.embed.testing import HostSite
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 
 from .test_parity import Surface
 

@@ -17,8 +17,8 @@ from playwright.sync_api import expect
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_published, make_site
 from tribune.embed.testing import HostSite
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Report
-from tribune.moderation.services import comment_decide
 from tribune.notifications.models import NoticeAddress
 from tribune.triage.models import CommentTriage
 

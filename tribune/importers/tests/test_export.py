@@ -18,9 +18,10 @@ from tribune.comments.models import Comment
 from tribune.core import testing as factories
 from tribune.integrations.services import integration_token_create
 from tribune.moderation.bans import ban_create, ban_lift
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Ban, Report
-from tribune.moderation.reports import report_create
-from tribune.moderation.services import comment_decide, moderator_create, reports_keep
+from tribune.moderation.moderators import moderator_create
+from tribune.moderation.reports import report_create, reports_keep
 from tribune.notifications.services import queue_alert_set
 from tribune.privacy.retention import reader_comments_delete
 from tribune.sites.models import Site

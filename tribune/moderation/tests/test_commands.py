@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from tribune.accounts.tokens import TOKEN_PREFIX
 from tribune.core.testing import PASSWORD, make_comment
 from tribune.moderation.models import DeskAssignment
-from tribune.moderation.services import TOKEN_PREFIX
 from tribune.sites.services import desk_get_or_create
 
 pytestmark = pytest.mark.django_db

@@ -2,11 +2,13 @@
 
 import pytest
 
+from tribune.accounts.tokens import token_authenticate
 from tribune.comments.models import Status
 from tribune.core.errors import Conflict, InvalidInput, NotFound
 from tribune.core.testing import make_comment
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision
-from tribune.moderation.services import comment_decide, moderator_create, token_authenticate
+from tribune.moderation.moderators import moderator_create
 from tribune.publishing.models import ThreadRender
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +72,7 @@ def test_moderator_create_validates(site):
 
 
 def test_tokens_are_stored_hashed(site, moderator):
-    from tribune.moderation.models import ApiToken
+    from tribune.accounts.models import ApiToken
 
     stored = ApiToken.objects.get(user=moderator)
     assert moderator.token not in (stored.key_hash, stored.prefix)

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator, make_published
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision, DeskAssignment, Report, Role
-from tribune.moderation.services import comment_decide
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 

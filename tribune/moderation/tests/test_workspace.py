@@ -18,17 +18,15 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import Conflict, PermissionDenied
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.moderation.bans import ban_create, ban_lift
+from tribune.moderation.bulk import comments_decide_bulk
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.diff import word_diff
 from tribune.moderation.figures import figures_for, percentile
 from tribune.moderation.models import Action, Ban, Decision, Report, Role
+from tribune.moderation.moderators import moderator_create
 from tribune.moderation.reports import report_create
 from tribune.moderation.selectors import QueueFilter, queue_counts, queue_page
-from tribune.moderation.services import (
-    comment_decide,
-    comments_decide_bulk,
-    decision_undo_last,
-    moderator_create,
-)
+from tribune.moderation.undo import decision_undo_last
 from tribune.threads.models import Thread
 from tribune.threads.services import site_auto_close_set
 

@@ -88,7 +88,7 @@ def test_no_js_form_takes_an_optional_address(site, moderator, reader,
                                          "email": ADDRESS})
     assert sent.status_code == 303
     notice = NoticeAddress.objects.get()
-    from tribune.moderation.services import comment_decide
+    from tribune.moderation.decisions import comment_decide
 
     with django_capture_on_commit_callbacks(execute=True):
         comment_decide(comment_id=notice.comment_id, moderator=moderator, action="approve")

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_published
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision
-from tribune.moderation.services import comment_decide
 from tribune.notifications.models import NoticeAddress
 from tribune.notifications.services import notice_address_set
 from tribune.privacy.models import Erasure, NetworkKey

@@ -15,7 +15,7 @@ from django.test import Client
 
 from tribune.comments.models import Comment
 from tribune.core import testing as factories
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.publishing.fastpath import PublishedFastPath
 from tribune.publishing.store import store
 from tribune.wsgi import application as django_application

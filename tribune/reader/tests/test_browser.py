@@ -10,7 +10,7 @@ import pytest
 
 from tribune.comments.models import Comment
 from tribune.core.testing import make_published
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 
 pytestmark = pytest.mark.browser
 

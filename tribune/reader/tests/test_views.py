@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 
 from tribune.comments.models import Comment, Commenter
 from tribune.core.testing import make_comment, make_published, make_site
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.threads.models import ModerationMode, Thread
 
 ARTICLE = "https://news.example.org/2026/11/article"

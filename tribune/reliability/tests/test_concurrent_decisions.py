@@ -37,7 +37,7 @@ import json, time
 from django.contrib.auth import get_user_model
 from django.db import connection
 from tribune.core.errors import TribuneError
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 moderator = get_user_model().objects.get(username="mod")
 connection.ensure_connection()
 results = []

@@ -21,7 +21,7 @@ from tribune.comments.models import Comment, Status
 from tribune.comments.services import comment_submit
 from tribune.core.errors import TribuneError
 from tribune.core.text import clean_text
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.sites.url_rules import normalise_url
 
 BASE = "https://news.example.org"

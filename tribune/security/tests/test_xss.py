@@ -23,8 +23,8 @@ from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.core.testing import make_moderator, make_site
 from tribune.embed.testing import HostSite
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import DeskAssignment, Role
-from tribune.moderation.services import comment_decide
 from tribune.threads.models import Thread
 
 pytestmark = [pytest.mark.browser]

@@ -7,8 +7,8 @@ import pytest
 from tribune.comments.models import Status
 from tribune.core.errors import PermissionDenied
 from tribune.core.testing import make_comment
+from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision
-from tribune.moderation.services import comment_decide
 from tribune.triage.clustering import campaign_priority
 from tribune.triage.models import Cluster, CommentTriage
 from tribune.triage.policy import policy_set

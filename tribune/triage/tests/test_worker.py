@@ -13,7 +13,7 @@ from django.db import transaction
 from conftest import TribuneCLI, fresh_database
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.triage import clustering, scoring
 from tribune.triage.models import Cluster, CommentTriage
 from tribune.triage.policy import policy_set

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tribune.core import testing as factories
-from tribune.moderation.services import comment_decide
+from tribune.moderation.decisions import comment_decide
 from tribune.webhooks.models import Attempt, Delivery, DeliveryStatus
 from tribune.webhooks.services import deliveries_send_due, retry_delay
 from tribune.webhooks.signing import signature_verify

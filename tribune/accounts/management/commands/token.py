@@ -1,20 +1,15 @@
-"""``tribune token {create,list,revoke}``: moderators' API tokens.
-
-``create`` is the moderation app's command (the token printed as the last line);
-this one, found first because ``tribune.accounts`` comes before
-``tribune.moderation`` in ``INSTALLED_APPS``, adds ``list`` and ``revoke``.
-"""
+"""``tribune token {create,list,revoke}``: moderators' API tokens (the one
+command for them; ``create`` prints the token as the last line)."""
 
 from __future__ import annotations
 
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
-from tribune.accounts.services import token_revoke, tokens_list
+from tribune.accounts.tokens import token_create, token_revoke, tokens_list
 from tribune.core.management import service_errors, when_text
-from tribune.moderation.management.commands import token as moderation_token
 
 
-class Command(moderation_token.Command):
+class Command(BaseCommand):
     help = "Manage moderators' API tokens: create, list, revoke."
 
     def add_arguments(self, parser):
@@ -36,10 +31,20 @@ class Command(moderation_token.Command):
 
     def handle(self, *args, action: str, **options):
         if action == "create":
-            return super().handle(*args, action=action, name=options["name"])
+            return self.create(options["name"])
         if action == "list":
             return self.list(options["name"])
         return self.revoke(options["prefix"], options["all_of"])
+
+    def create(self, name: str) -> None:
+        with service_errors():
+            token = token_create(name=name)
+        self.stdout.write(
+            f"API token for {name}, shown this once (send it as "
+            "'Authorization: Bearer TOKEN'):"
+        )
+        # Scripts read the last line: keep the token alone on it.
+        self.stdout.write(token)
 
     def list(self, name: str | None) -> None:
         with service_errors():

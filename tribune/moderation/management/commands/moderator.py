@@ -7,7 +7,7 @@ import getpass
 from django.core.management.base import BaseCommand, CommandError
 
 from tribune.core.management import service_errors
-from tribune.moderation.services import moderator_create
+from tribune.moderation.moderators import moderator_create
 
 
 class Command(BaseCommand):

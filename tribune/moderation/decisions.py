@@ -1,21 +1,16 @@
-"""Moderation: every change of a comment's status goes through
+"""Decisions: every change of a comment's status goes through
 :func:`comment_decide`, which writes the audit row in the same transaction and
-re-renders the thread's published view."""
+re-renders the thread's published view. Undoing a decision is a decision too
+(taken under the same row lock); which decision a moderator may still undo is
+:mod:`tribune.moderation.undo`'s to say."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,23 +20,12 @@ from tribune.core.ids import parse_id
 from tribune.core.text import clean_body, clean_text
 from tribune.privacy.models import Erasure
 from tribune.publishing.services import thread_publish
-from tribune.sites.models import Desk
 from tribune.sites.services import clause_get
 
-from .models import Action, ApiToken, Decision, DeskAssignment, Report, Resolution, Role
-from .permissions import (  # noqa: F401 - the rules' home; re-exported for the callers
-    can_ban_on_desk,
-    can_edit_desk,
-    can_see_desk,
-    editor_desk_ids,
-    is_editor,
-    moderator_desk_ids,
-    settings_desk_ids,
-)
+from .models import Action, Decision, Report, Resolution
+from .permissions import moderator_desk_ids
 
 NOTE_MAX = 1000
-BULK_MAX = 200
-TOKEN_PREFIX = "trb_"  # noqa: S105 - a visible prefix, not a secret
 
 _STATUS_AFTER = {
     Action.APPROVE: Status.APPROVED,
@@ -54,12 +38,6 @@ def undo_window() -> timedelta:
     """How long a moderator may take back their last decision
     (``TRIBUNE_UNDO_SECONDS``, 5 minutes by default)."""
     return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
-
-
-def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
-    desk_ids = moderator_desk_ids(user)
-    comments = Comment.objects.all()
-    return comments if desk_ids is None else comments.filter(thread__desk_id__in=desk_ids)
 
 
 def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
@@ -272,199 +250,3 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
     return comment
 
 
-def decision_undoable(*, moderator: AbstractBaseUser) -> Decision | None:
-    """The moderator's latest decision if they may still undo it, else None."""
-    last = (
-        Decision.objects.filter(moderator=moderator)
-        .select_related("comment")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if last is None or last.action == Action.UNDO:
-        return None
-    if timezone.now() - last.created_at > undo_window():
-        return None
-    latest_on_comment = (
-        Decision.objects.filter(comment_id=last.comment_id)
-        .order_by("-created_at", "-id").values_list("pk", flat=True).first()
-    )
-    return last if latest_on_comment == last.pk else None
-
-
-def decision_undo_last(*, moderator: AbstractBaseUser) -> Comment:
-    """Take back the moderator's own latest decision (see ``comment_decide``)."""
-    last = decision_undoable(moderator=moderator)
-    if last is None:
-        raise Conflict(
-            _("There is no recent decision of yours to undo."), code="undo_unavailable"
-        )
-    return comment_decide(comment_id=last.comment_id, moderator=moderator, action=Action.UNDO)
-
-
-@dataclass
-class BulkOutcome:
-    """What a bulk decision did: the comments decided, and each refusal by id."""
-
-    decided: list[Comment] = field(default_factory=list)
-    refused: dict[int, str] = field(default_factory=dict)
-
-
-def comments_decide_bulk(
-    *, comment_ids: object, moderator: AbstractBaseUser, action: object,
-    clause: object = None, note: object = "",
-) -> BulkOutcome:
-    """Approve or reject several comments at once (at most :data:`BULK_MAX`).
-
-    Each comment is decided by :func:`comment_decide` in its own transaction, so
-    one refusal (decided meanwhile, another desk's) does not hold up the rest;
-    the refusals are returned by comment id with their message.
-    """
-    if action not in (Action.APPROVE, Action.REJECT):
-        raise InvalidInput(
-            _("Several comments can only be approved or rejected together."), field="action"
-        )
-    if not isinstance(comment_ids, list | tuple) or not comment_ids:
-        raise InvalidInput(_("Select at least one comment."), field="ids")
-    if len(comment_ids) > BULK_MAX:
-        raise InvalidInput(
-            _("Select at most %(max)s comments at a time.") % {"max": BULK_MAX}, field="ids"
-        )
-    ids = list(dict.fromkeys(parse_id(i, field="ids") for i in comment_ids))
-    if action == Action.REJECT and clause in (None, ""):
-        raise InvalidInput(
-            _("Choose the clause of the Terms of Use this decision rests on."),
-            field="clause", code="clause_required",
-        )
-    outcome = BulkOutcome()
-    for comment_id in ids:
-        try:
-            outcome.decided.append(comment_decide(
-                comment_id=comment_id, moderator=moderator, action=action,
-                clause=clause, note=note,
-            ))
-        except (InvalidInput, NotFound, Conflict) as error:
-            outcome.refused[comment_id] = error.message
-    return outcome
-
-
-def reports_keep(*, comment_id: object, moderator: AbstractBaseUser) -> int:
-    """Keep a reported comment: its open reports are resolved as kept (by whom,
-    when). Returns how many reports were resolved; another desk's comment is
-    ``NotFound``."""
-    comment_id = parse_id(comment_id, field="id")
-    comment = comments_visible_to(moderator).filter(pk=comment_id).first()
-    if comment is None:
-        raise NotFound(_("There is no comment %(id)s.") % {"id": comment_id})
-    resolved = Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator, resolution=Resolution.KEPT
-    )
-    if not resolved:
-        raise Conflict(_("This comment has no open report."), code="no_report")
-    return resolved
-
-
-def moderator_create(
-    *, name: str, password: str, desk_codes: list[str], admin: bool = False,
-    role: str = Role.MODERATOR,
-) -> AbstractBaseUser:
-    """Create a moderator of the given desks (an administrator sees every desk);
-    ``role`` is their role on each of them (moderator or desk editor)."""
-    if role not in Role.values:
-        raise InvalidInput(_("The role must be moderator or editor."), field="role")
-    User = get_user_model()
-    name = (name or "").strip()
-    if not name or len(name) > 150:
-        raise InvalidInput(_("A moderator's name is 1–150 characters."), field="name")
-    if User.objects.filter(username=name).exists():
-        raise Conflict(_("A moderator named %(name)s already exists.") % {"name": name})
-    desks = list(Desk.objects.filter(code__in=[c.lower() for c in desk_codes]))
-    missing = sorted({c.lower() for c in desk_codes} - {d.code for d in desks})
-    if missing:
-        raise InvalidInput(
-            _("There is no desk %(codes)s.") % {"codes": ", ".join(missing)}, field="desk"
-        )
-    if not desks and not admin:
-        raise InvalidInput(
-            _("A moderator needs at least one desk (or --admin for every desk)."), field="desk"
-        )
-    user = User(username=name, is_staff=True, is_superuser=admin)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise InvalidInput(" ".join(error.messages), field="password") from None
-    with transaction.atomic():
-        user.set_password(password)
-        user.save()
-        DeskAssignment.objects.bulk_create(
-            DeskAssignment(user=user, desk=d, role=role) for d in desks
-        )
-    return user
-
-
-def moderator_update(
-    *, actor: AbstractBaseUser, user_id: object, desk_roles: dict[str, str],
-    admin: bool, active: bool,
-) -> AbstractBaseUser:
-    """An administrator sets a moderator's desks and roles (``{desk code: role}``),
-    whether they are an administrator, and whether their account is active.
-    An administrator cannot take away their own administration or account."""
-    if not actor.is_superuser:
-        raise PermissionDenied(_("Only an administrator manages moderators."))
-    user_id = parse_id(user_id, field="id")
-    user = get_user_model().objects.filter(pk=user_id, is_staff=True).first()
-    if user is None:
-        raise NotFound(_("There is no moderator %(id)s.") % {"id": user_id})
-    if user.pk == actor.pk and (not admin or not active):
-        raise InvalidInput(
-            _("You cannot remove your own administrator role or account."), field="admin"
-        )
-    codes = {code.lower(): r for code, r in desk_roles.items()}
-    if any(r not in Role.values for r in codes.values()):
-        raise InvalidInput(_("The role must be moderator or editor."), field="role")
-    desks = {d.code: d for d in Desk.objects.filter(code__in=codes)}
-    missing = sorted(set(codes) - set(desks))
-    if missing:
-        raise InvalidInput(
-            _("There is no desk %(codes)s.") % {"codes": ", ".join(missing)}, field="desk"
-        )
-    if not desks and not admin:
-        raise InvalidInput(
-            _("A moderator needs at least one desk, or to be an administrator."), field="desk"
-        )
-    with transaction.atomic():
-        user.is_superuser = admin
-        user.is_active = active
-        user.save(update_fields=["is_superuser", "is_active"])
-        DeskAssignment.objects.filter(user=user).delete()
-        DeskAssignment.objects.bulk_create(
-            DeskAssignment(user=user, desk=desk, role=codes[code]) for code, desk in desks.items()
-        )
-    return user
-
-
-def _key_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def token_create(*, name: str) -> str:
-    """Make an API token for a moderator; the raw token is returned once only."""
-    user = get_user_model().objects.filter(username=name, is_active=True).first()
-    if user is None:
-        raise NotFound(_("There is no moderator named %(name)s.") % {"name": name})
-    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=_key_hash(raw), prefix=raw[:12])
-    return raw
-
-
-def token_authenticate(raw: str) -> AbstractBaseUser | None:
-    if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
-        return None
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_key_hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
