@@ -316,11 +316,16 @@ LINE_ENDS = """([selector, inWidget]) => {
         const range = document.createRange();
         range.setStart(node, i); range.setEnd(node, i + 1);
         const rect = range.getClientRects()[0];
-        if (!rect) continue;
-        if (top !== null && rect.top > top + 2 && previous !== null) ends.push(previous);
+        const blank = !node.data[i].trim();
+        if (!rect || (blank && rect.width === 0)) {  // a collapsed or hanging space
+          if (blank && previous !== null) previous = " ";
+          continue;
+        }
+        if (top !== null && rect.top > top + 2 && previous !== null) {
+          ends.push([previous, node.data[i]]);
+        }
         if (top === null || rect.top > top + 2) top = rect.top;
-        if (node.data[i].trim()) previous = [node.data[i], node.data[i + 1] || ""];
-        else previous = [" ", ""];
+        previous = blank ? " " : node.data[i];
       }
     }
   }
@@ -390,11 +395,13 @@ def test_each_desk_is_in_its_language_and_script(demo_server, pages, desk, width
     assert not problems, "\n".join(problems)
 
 
+# Where a line may end, by desk: the characters a line of the script may end
+# with, and the script's letters (only breaks before one of those are checked).
 BREAKS = {
-    # Korean breaks between words only (keep-all): a line ends before a space.
-    "ko": lambda end, _next: end == " ",
-    # Tibetan breaks after the tsheg or the shad, or at a space.
-    "bo": lambda end, _next: end in ("\u0f0b", "\u0f0d", " "),
+    # Korean breaks between words only (keep-all): a line ends at a space.
+    "ko": ((" ",), (0xAC00, 0xD7A3)),
+    # Tibetan breaks after the tsheg or the shad (or at a space).
+    "bo": (("\u0f0b", "\u0f0d", " "), (0x0F40, 0x0FBC)),
 }
 
 
@@ -402,11 +409,14 @@ BREAKS = {
 def test_lines_break_where_the_script_breaks_them(demo_server, pages, code):
     page, nojs = pages
     desk = next(d for d in DESKS if d.code == code)
+    allowed, (low, high) = BREAKS[code]
     for name, tab in _surfaces(page, nojs, demo_server, desk, 360):
         if name not in ("thread page", "widget"):
             continue
-        selector = ".trb-body" if name == "widget" else ".comment-body, .article-title"
-        ends = tab.evaluate(LINE_ENDS, [selector, name == "widget"])
-        wrong = [end for end, following in ends if not BREAKS[code](end, following)]
-        assert ends, f"{name}: no line was broken at 360 px; the check saw nothing"
-        assert not wrong, f"{name}: lines end inside a word after {wrong}"
+        selector = ".trb p, .trb h2, .trb h3" if name == "widget" else "p, h1, .comment-body"
+        ends = [(end, following) for end, following
+                in tab.evaluate(LINE_ENDS, [selector, name == "widget"])
+                if following and low <= ord(following) <= high]
+        assert ends, f"{name}: no line of the script was broken at 360 px; nothing was checked"
+        wrong = [end + following for end, following in ends if end not in allowed]
+        assert not wrong, f"{name}: lines broken inside a word, at {wrong}"
