@@ -15,6 +15,7 @@ Everything an operator may change comes from the environment (see README):
 
 import os
 import secrets
+import unicodedata
 from pathlib import Path
 
 import dj_database_url
@@ -165,8 +166,10 @@ LANGUAGES_BIDI = ["he", "ar", "ar-dz", "ckb", "fa", "ug", "ur"]
 
 # Django 5.2 knows nothing of Tibetan and Lao, and names Khmer only in English:
 # without these entries get_language_info("bo") raises KeyError and a desk's
-# language would be named in English. LANG_INFO is a plain dict read lazily, so
-# completing it here, before anything asks, is enough for every process.
+# language would be named in English. Some of its own names are not in NFC
+# (Vietnamese's is decomposed), while Tribune's text is. LANG_INFO is a plain
+# dict read lazily, so completing it here, before anything asks, is enough for
+# every process.
 from django.conf.locale import LANG_INFO  # noqa: E402
 
 LANG_INFO.update({
@@ -174,7 +177,12 @@ LANG_INFO.update({
     "lo": {"bidi": False, "code": "lo", "name": "Lao", "name_local": "ລາວ"},
     "km": {"bidi": False, "code": "km", "name": "Khmer", "name_local": "ខ្មែរ"},
 })
+for _info in LANG_INFO.values():
+    if "name_local" in _info:
+        _info["name_local"] = unicodedata.normalize("NFC", _info["name_local"])
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in Tibetan, Burmese and Lao, which Django has no formats for (tribune/formats).
+FORMAT_MODULE_PATH = ["tribune.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
