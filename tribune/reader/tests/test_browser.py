@@ -118,10 +118,16 @@ def test_right_to_left_desk_page(transactional_db, live_server, nojs_page, rtl_s
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("html")).to_have_attribute("lang", "ug")
 
-    page.get_by_label("Display name").fill("ئەركىن")
-    page.get_by_label("Comment", exact=True).fill("مەن بۇ ماقالىنى ئوقۇدۇم.\nكۆپ رەھمەت.")
-    page.get_by_role("button", name="Send for moderation").click()
-    expect(page.locator("#your-comments .status-pending")).to_have_text(AWAITING)
+    # The page speaks the desk's language (tribune/locale/ug).
+    from django.utils import translation
+
+    with translation.override("ug"):
+        label, field, button, awaiting = (translation.gettext(s) for s in (
+            "Display name", "Comment", "Send for moderation", AWAITING))
+    page.get_by_label(label).fill("ئەركىن")
+    page.get_by_label(field, exact=True).fill("مەن بۇ ماقالىنى ئوقۇدۇم.\nكۆپ رەھمەت.")
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("#your-comments .status-pending")).to_have_text(awaiting)
 
     # On a 360 px screen nothing sticks out of the page: right-to-left, the
     # text column hugs the right edge.
