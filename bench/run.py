@@ -11,7 +11,8 @@ if it answers, else a private instance). ``decision.propagation`` is the time fr
 decision's answer on host 1 until every host serves it (``--decisions`` of them).
 
 Run from the repository root with Tribune's venv in ``.venv``. It makes Isso's own
-venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn) if missing,
+venv (``bench/.venv-isso``, ``pip install isso==0.14.*`` and gunicorn, which also
+runs the hello-world ceilings: Tribune itself does not depend on it) if missing,
 loads the same data into both (1,000 threads of 20 comments and one of 500), starts
 every server with the same number of worker processes, and measures each case
 with ``wrk`` for a fixed time. Results: ``bench/out/<time>/results.json`` and the
@@ -44,9 +45,28 @@ COUNT_URLS = 10
 
 
 def free_port() -> int:
+    """A free port: the system's choice, or the next free one of ``BENCH_PORTS``
+    (``FIRST-LAST``) on a machine where each user keeps to a range of ports."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    if wanted:
+        first, last = (int(part) for part in wanted.split("-"))
+        for port in range(first, last + 1):
+            if port in _GIVEN:
+                continue
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _GIVEN.add(port)
+            return port
+        raise SystemExit(f"no free port in BENCH_PORTS={wanted}")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+_GIVEN: set[int] = set()  # handed out already (perhaps not yet bound)
 
 
 def run(cmd: list[str], **kwargs) -> str:
@@ -283,12 +303,12 @@ def main(argv: list[str]) -> None:
                        port=ports["isso"], cwd=isso_dir,
                        env={**env, "ISSO_SETTINGS": str(isso_cfg)}, probe="/info",
                        log=out / "isso.log"),
-        "hello_sync": Server("hello_sync", [str(VENV / "gunicorn"), "-w", w, "-b",
+        "hello_sync": Server("hello_sync", [str(ISSO_VENV / "gunicorn"), "-w", w, "-b",
                                             f"127.0.0.1:{ports['hello_sync']}", "hello"],
                              port=ports["hello_sync"], cwd=BENCH, env=env, probe="/",
                              log=out / "hello_sync.log"),
         "hello_gthread": Server(
-            "hello_gthread", [str(VENV / "gunicorn"), "-w", w, "-k", "gthread", "--threads",
+            "hello_gthread", [str(ISSO_VENV / "gunicorn"), "-w", w, "-k", "gthread", "--threads",
                               "4", "-b", f"127.0.0.1:{ports['hello_gthread']}", "hello"],
             port=ports["hello_gthread"], cwd=BENCH, env=env, probe="/",
             log=out / "hello_gthread.log"),

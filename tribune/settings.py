@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "tribune.reliability",
     "tribune.demo",
     "tribune.triage",
+    "tribune.server",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +117,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # The folder is made by tribune.core.sqlite when it first connects.
     # One connection per server thread, kept: opening one costs the PRAGMAs below
     # and closing the last one checkpoints the WAL — about 7 ms of every
     # submission when they were closed after each request (docs/benchmarks.md).
@@ -188,8 +189,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # made by tribune.core's ready(), for WhiteNoise
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "moderation:login"
@@ -322,3 +322,19 @@ EMAIL_BACKEND = os.environ.get("TRIBUNE_EMAIL_BACKEND") or (
 TRIBUNE_BATCH_SUBMISSIONS = os.environ.get("TRIBUNE_BATCH_SUBMISSIONS", "1") == "1"
 TRIBUNE_OUTBOX_MODE = os.environ.get("TRIBUNE_OUTBOX_MODE", "thread")
 TRIBUNE_NOTICE_EMAIL_DAYS = 30
+
+# Defaults of the TRIBUNE_* settings the code reads, in one place (the code reads
+# settings.NAME, never getattr with a default of its own). Override any of them in
+# a settings module of your own.
+TRIBUNE_UNDO_SECONDS = 300  # how long a moderator may take back a decision
+TRIBUNE_BAN_NETWORK_HOURS = 24  # a ban also bars the commenter's network this long
+TRIBUNE_RENDER_DIR = None  # the render store's folder on SQLite (None: beside the database)
+TRIBUNE_TRIAGE_MODE = None  # None: TRIBUNE_TRIAGE_MODE from the environment, else chosen
+TRIBUNE_WEBHOOK_RETRY_BASE = 30  # seconds before the first retry, doubled each time
+TRIBUNE_WEBHOOK_MAX_ATTEMPTS = 10
+TRIBUNE_WEBHOOK_TIMEOUT = 10  # seconds a receiver has to answer
+TRIBUNE_LOGIN_FREE_FAILURES = 5  # failed logins before the throttle delays the next
+TRIBUNE_LOGIN_BASE_DELAY = 1  # seconds, doubled at each further failure
+TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
+TRIBUNE_LOGIN_NETWORK_MAX_DELAY = 60 * 60
+TRIBUNE_LOGIN_FORGET = 24 * 60 * 60  # a throttle row older than this is forgotten

@@ -60,9 +60,28 @@ class MissingTool(ClusterError):
 
 
 def free_port() -> int:
+    """A free port: the system's choice, or the next free one of ``BENCH_PORTS``
+    (``FIRST-LAST``) on a machine where each user keeps to a range of ports."""
+    wanted = os.environ.get("BENCH_PORTS", "")
+    if wanted:
+        first, last = (int(part) for part in wanted.split("-"))
+        for port in range(first, last + 1):
+            if port in _GIVEN:
+                continue
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            _GIVEN.add(port)
+            return port
+        raise SystemExit(f"no free port in BENCH_PORTS={wanted}")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+_GIVEN: set[int] = set()  # handed out already (perhaps not yet bound)
 
 
 def _is_root() -> bool:

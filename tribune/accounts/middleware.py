@@ -23,11 +23,11 @@ SEEN_RESOLUTION = 60
 
 
 def idle_limit() -> int:
-    return int(getattr(settings, "TRIBUNE_SESSION_IDLE", 30 * 60))
+    return int(settings.TRIBUNE_SESSION_IDLE)
 
 
 def absolute_limit() -> int:
-    return int(getattr(settings, "TRIBUNE_SESSION_MAX", 12 * 60 * 60))
+    return int(settings.TRIBUNE_SESSION_MAX)
 
 
 class SessionExpiryMiddleware:

@@ -23,6 +23,17 @@ What the rules guarantee:
   network and day before the account delay binds them. A 10-character minimum
   password and Django's list of common passwords make that too few to matter,
   and with a second factor a guess also needs the current six-digit code.
+
+Why not django-axes (weighed for issue #13): its database handler stores each
+attempt's client address in ``AccessAttempt.ip_address``, a
+``GenericIPAddressField`` (``inet`` on PostgreSQL), and the user agent beside
+it. ``AXES_CLIENT_IP_CALLABLE`` could hand it our keyed hash instead of the
+address, but an HMAC is not an IP address and that column refuses it; its
+cache handler keeps nothing in the database but needs a cache every process
+shares, which Tribune must not require (Redis stays optional). Axes also locks
+an account out for everyone, where this throttle spares fresh networks (above).
+So the throttle stays ours: it stores only keyed hashes, in the database every
+process already shares.
 """
 
 from __future__ import annotations
@@ -39,26 +50,22 @@ from django.utils import timezone
 from .models import LoginThrottle, ThrottleScope
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
-
-
 def free_failures() -> int:
-    return _setting("TRIBUNE_LOGIN_FREE_FAILURES", 5)
+    return int(settings.TRIBUNE_LOGIN_FREE_FAILURES)
 
 
 def base_delay() -> int:
-    return _setting("TRIBUNE_LOGIN_BASE_DELAY", 1)
+    return int(settings.TRIBUNE_LOGIN_BASE_DELAY)
 
 
 def cap(scope: str) -> int:
     if scope == ThrottleScope.ACCOUNT:
-        return _setting("TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY", 15 * 60)
-    return _setting("TRIBUNE_LOGIN_NETWORK_MAX_DELAY", 60 * 60)
+        return int(settings.TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY)
+    return int(settings.TRIBUNE_LOGIN_NETWORK_MAX_DELAY)
 
 
 def forget_after() -> int:
-    return _setting("TRIBUNE_LOGIN_FORGET", 24 * 60 * 60)
+    return int(settings.TRIBUNE_LOGIN_FORGET)
 
 
 def account_key(username: str) -> str:

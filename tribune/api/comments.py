@@ -9,21 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from tribune.abuse.forms import form_stamp, stamp_age
-from tribune.abuse.services import ratelimit_check
-from tribune.abuse.timing import submission_weigh
-from tribune.comments.commenters import (
-    commenter_cookie_set,
-    commenter_token_for_submission,
-    commenter_token_signed,
-    token_hash,
-)
-from tribune.comments.services import comment_submit
+from tribune.abuse.forms import form_stamp
+from tribune.actions.submit import submit as submit_action
+from tribune.comments.commenters import commenter_cookie_set
 from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
-from tribune.notifications.services import email_clean, notice_address_set
-from tribune.privacy.services import network_hash
-from tribune.publishing.http import json_etag, render_response
+from tribune.publishing.http import conditional_response, json_etag, render_response
 from tribune.publishing.selectors import published_counts, published_render, published_view
 from tribune.threads.language import ref_desk, request_speak, request_speak_article
 from tribune.threads.services import article_resolve
@@ -34,26 +25,12 @@ from .schemas import ErrorOut, StampOut, SubmitIn, SubmitOut, ThreadCommentsOut
 router = Router(tags=["comments"])
 
 COUNTS_MAX_URLS = 100
-# Published views change only when a moderator decides; a CDN may keep them a
-# little and must revalidate after (ETag makes that cheap).
-READ_CACHE_CONTROL = "public, max-age=30, stale-while-revalidate=30"
 
 def submitted_message() -> str:
     return _(
         "Thank you. Your comment will be read by a moderator before it is published; "
         "comments do not appear in real time."
     )
-
-
-def etag_response(request: HttpRequest, body: str, etag: str) -> HttpResponse:
-    quoted = f'"{etag}"'
-    if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["ETag"] = quoted
-    response["Cache-Control"] = READ_CACHE_CONTROL
-    return response
 
 
 @router.get(
@@ -75,7 +52,7 @@ def thread_comments(request: HttpRequest, url: str, limit: int | None = None,
     body, etag = published_view(url=url)
     body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
                                 since=since)
-    return etag_response(request, body, etag)
+    return conditional_response(request, body, etag)
 
 
 @router.get("/counts", response={200: dict[str, int], 400: ErrorOut}, summary="Comment counts")
@@ -124,39 +101,12 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     # The answer and every refusal from here on are in the article's desk's language.
     request_speak_article(request, payload.url, desk_code=payload.desk)
     origin_check_for_article(request, url=payload.url)
-    from tribune.triage.personal_check import personal_information_check  # 400 unless confirmed
-
-    personal_information_check(author=payload.author, body=payload.body,
-                               confirmed=bool(payload.confirm_personal_information))
-    token, is_new = commenter_token_for_submission(request)
-    network = network_hash(request)
-    # Counted before anything is written; reads are never limited (tribune.abuse).
-    ratelimit_check(scope="submit", keys={"commenter": token_hash(token), "network": network})
-    held = None
-    if payload.issued is not None:
-        # The stamp names the thread by its normalised URL, as the form's does.
-        url = article_resolve(url=payload.url).url
-        held = submission_weigh(
-            age=stamp_age(payload.issued, url=url), url=url, author=payload.author,
-            body=payload.body, commenter_token=token, commenter_is_new=is_new,
-            network_hash=network)
-    email = email_clean(payload.email)
-    # comment_submit validates everything before its one short write transaction,
-    # so a refused comment leaves no thread behind.
-    comment = comment_submit(
-        url=payload.url,
-        author=payload.author,
-        body=payload.body,
-        parent=payload.parent,
-        title=payload.title,
-        desk=payload.desk,
-        commenter_token=token,
-        commenter_is_new=is_new,
-        network_hash=network,
-        held=held.label() if held is not None else None,
-    )
-    notice_address_set(comment=comment, email=email)  # checked above, by email_clean
-    signed = commenter_token_signed(token) if is_new else None
+    submitted = submit_action(
+        request=request, url=payload.url, author=payload.author, body=payload.body,
+        parent=payload.parent, title=payload.title, desk=payload.desk, email=payload.email,
+        personal_information_confirmed=bool(payload.confirm_personal_information),
+        stamp=payload.issued)
+    comment, signed = submitted.comment, submitted.signed_token
     return {
         "id": comment.pk,
         "status": comment.status,

@@ -17,14 +17,11 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
+from tribune.actions.erase import reader_data_erase
 from tribune.comments.commenters import COMMENTER_HEADER, commenter_token
 from tribune.core.errors import TribuneError
 from tribune.core.ids import IdParam
-from tribune.privacy.retention import (
-    commenter_for_token,
-    reader_comments_delete,
-    reader_export,
-)
+from tribune.privacy.retention import commenter_for_token, reader_export
 
 from .schemas import ErrorOut
 
@@ -115,7 +112,7 @@ def my_comments_delete(request: HttpRequest, response: HttpResponse):
     """Comments not yet decided are deleted; decided ones lose their text, name and
     network hash, leave the published view and are no longer linked to you."""
     _private(response)
-    report = reader_comments_delete(commenter=_commenter(request))
+    report = reader_data_erase(commenter=_commenter(request))
     return {"deleted": report.deleted, "erased": report.erased}
 
 
@@ -126,5 +123,5 @@ def my_comment_delete(request: HttpRequest, response: HttpResponse, comment_id: 
     """As ``DELETE /me/comments``, for one comment; another reader's comment is
     ``404`` whether or not it exists."""
     _private(response)
-    report = reader_comments_delete(commenter=_commenter(request), comment_id=comment_id)
+    report = reader_data_erase(commenter=_commenter(request), comment_id=comment_id)
     return {"deleted": report.deleted, "erased": report.erased}

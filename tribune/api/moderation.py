@@ -12,15 +12,15 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from tribune.accounts.tokens import token_authenticate
+from tribune.actions.ban import ban_end, commenter_ban
+from tribune.actions.decide import decision_make, decision_undo, decisions_make_bulk
+from tribune.actions.report import report_keep
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
-from tribune.moderation.bans import ban_create, ban_lift, bans_of_commenter
-from tribune.moderation.bulk import comments_decide_bulk
-from tribune.moderation.decisions import comment_decide
+from tribune.moderation.bans import bans_of_commenter
 from tribune.moderation.permissions import can_see_desk, comments_visible_to
-from tribune.moderation.reports import reports_keep
 from tribune.moderation.selectors import (
     QUEUE_ORDERS,
     QUEUE_PAGE,
@@ -31,7 +31,6 @@ from tribune.moderation.selectors import (
     queue_page,
     reports_open,
 )
-from tribune.moderation.undo import decision_undo_last
 from tribune.threads.models import Thread
 from tribune.threads.services import thread_settings_update
 
@@ -120,7 +119,7 @@ def queue(request: HttpRequest, status: str = Status.PENDING, after: int | None 
 def decide(request: HttpRequest, comment_id: IdParam, payload: DecisionIn):
     """Approve, reject (with a clause) or edit (with a clause and the new text).
     The decision and its audit row are committed together."""
-    comment = comment_decide(
+    comment = decision_make(
         comment_id=comment_id,
         moderator=request.auth,
         action=payload.action,
@@ -151,9 +150,9 @@ class BulkOut(Schema):
 def decide_bulk(request: HttpRequest, payload: BulkIn):
     """Approve or reject (with a clause) several comments; each is decided on its
     own, and the refusals are listed by id with their reason."""
-    outcome = comments_decide_bulk(comment_ids=payload.ids, moderator=request.auth,
-                                   action=payload.action, clause=payload.clause,
-                                   note=payload.note or "")
+    outcome = decisions_make_bulk(comment_ids=payload.ids, moderator=request.auth,
+                                  action=payload.action, clause=payload.clause,
+                                  note=payload.note or "")
     return {"decided": [c.pk for c in outcome.decided],
             "refused": {str(k): v for k, v in outcome.refused.items()}}
 
@@ -162,7 +161,7 @@ def decide_bulk(request: HttpRequest, payload: BulkIn):
              summary="Undo one's own last decision")
 def undo(request: HttpRequest):
     """Take back the caller's latest decision if it is recent (5 minutes by default)."""
-    comment = decision_undo_last(moderator=request.auth)
+    comment = decision_undo(moderator=request.auth)
     return moderator_comment(
         Comment.objects.select_related("thread__desk", "commenter").get(pk=comment.pk)
     )
@@ -197,7 +196,7 @@ def keep(request: HttpRequest, comment_id: IdParam):
     """Dismiss the open reports: the comment stays published. To remove it,
     reject it with a clause (the reports are then resolved as removed)."""
     return {"comment": comment_id,
-            "dismissed": reports_keep(comment_id=comment_id, moderator=request.auth)}
+            "dismissed": report_keep(comment_id=comment_id, moderator=request.auth)}
 
 
 class HistoryItemOut(Schema):
@@ -275,15 +274,15 @@ class BanIn(Schema):
              summary="Ban or suspend a commenter")
 def ban(request: HttpRequest, commenter_id: IdParam, payload: BanIn):
     """Desk editors (on their desks) and administrators."""
-    made = ban_create(actor=request.auth, commenter_id=commenter_id, desk_code=payload.desk,
-                      days=payload.days, reason=payload.reason or "")
+    made = commenter_ban(actor=request.auth, commenter_id=commenter_id, desk_code=payload.desk,
+                         days=payload.days, reason=payload.reason or "")
     return HttpStatus(201, _ban_out(made))
 
 
 @router.post("/bans/{ban_id}/lift", response={200: BanOut, 401: ErrorOut, 404: ErrorOut},
              summary="Lift a ban")
 def lift(request: HttpRequest, ban_id: IdParam):
-    return _ban_out(ban_lift(actor=request.auth, ban_id=ban_id))
+    return _ban_out(ban_end(actor=request.auth, ban_id=ban_id))
 
 
 class ThreadSettingsIn(Schema):

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from tribune.abuse.services import ratelimit_check, request_keys
+from tribune.abuse.services import request_keys
+from tribune.actions.report import comment_report
 from tribune.core.ids import IdParam
-from tribune.moderation.reports import report_create
 from tribune.privacy.services import network_hash
 
 from .schemas import ErrorOut
@@ -38,8 +38,7 @@ class ReportOut(Schema):
 def report(request: HttpRequest, comment_id: IdParam, payload: ReportIn):
     """Send a published comment to the moderators' reported queue. Reporting the
     same comment again from the same network returns the same report."""
-    ratelimit_check(scope="report", keys=request_keys(request))  # tribune.abuse
-    made = report_create(comment_id=comment_id, reason=payload.reason, text=payload.text or "",
-                         reporter_hash=network_hash(request))
+    made = comment_report(comment_id=comment_id, reason=payload.reason, text=payload.text,
+                          keys=request_keys(request), reporter_hash=network_hash(request))
     return Status(201, {"id": made.pk, "comment": made.comment_id, "status": "received",
                         "created": made.created_at})

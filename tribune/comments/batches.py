@@ -15,6 +15,20 @@ instead, ``tribune writer`` (:mod:`tribune.comments.writer`), with the same
 :func:`commit_jobs`; :func:`comment_store` sends each comment there, and uses
 this process's writer thread only when no writer answers.
 
+On PostgreSQL each process's writer thread makes the batches (a group commit):
+one submission alone took about ten round trips to the server (BEGIN, site,
+thread, bans, commenter, comment, webhooks, queue alert, COMMIT), each a wait
+for a backend that shares the machine's cores. Other hosts may have banned the
+sender, closed the thread or removed the site's origin since this process last
+heard of it, so each job carries a ``check`` that the writer runs *inside* the
+batch's transaction, before the inserts, against what the database holds then:
+a job it refuses is left out of the batch and carries :class:`Recheck`, for
+its caller to submit it again on the strict path (one transaction of its own,
+which then refuses it with the right words). New and returning commenters are
+one ``INSERT … ON CONFLICT`` for the batch. Jobs that also carry a ``write``
+are written by it instead: the checks, the commenters and the comments in one
+statement, one round trip for the batch (six with the ORM's transaction).
+
 If a batch fails (a commenter made meanwhile by another process, a thread
 deleted meanwhile), each of its comments is written again in a transaction of
 its own, so one comment's error is that comment's alone. Only plain
@@ -30,6 +44,7 @@ import logging
 import os
 import queue
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -44,14 +59,33 @@ BATCH_MAX = 64
 # A caller waits at most this long (the writer itself waits at most the
 # database timeout for the write lock, then reports "database is locked").
 WAIT_SECONDS = 120.0
+# A writer thread closes its database connection after this long without work.
+IDLE_SECONDS = 1.0
+
+
+class Recheck(Exception):  # noqa: N818 — an answer to act on, not a failure
+    """A job's ``check`` refused it inside the batch's transaction: nothing of it
+    was written; its caller submits it again on the strict path."""
+
+
+# Called inside a batch's transaction with the jobs that carry it; returns the
+# jobs it refuses (written in no batch).
+Check = Callable[[list["_Job"]], list["_Job"]]
+# Checks and writes a whole batch in one statement, committed when it returns
+# (no transaction of the caller's); returns the jobs it refused, and leaves the
+# others with their ids. Used when every job of a batch carries the same one.
+Write = Callable[[list["_Job"]], list["_Job"]]
 
 
 class _Job:
-    __slots__ = ("comment", "done", "error", "new_commenter", "token_hash")
+    __slots__ = ("check", "comment", "done", "error", "new_commenter", "token_hash", "write")
 
-    def __init__(self, comment: Comment, token_hash: str):
+    def __init__(self, comment: Comment, token_hash: str, check: Check | None = None,
+                 write: Write | None = None):
         self.comment = comment
         self.token_hash = token_hash
+        self.check = check
+        self.write = write
         self.new_commenter = comment.commenter_id is None
         self.done: threading.Event | None = None  # made by the writer thread's store()
         self.error: BaseException | None = None
@@ -64,11 +98,35 @@ class _Job:
             self.comment.commenter_id = None
 
 
+def _checked(jobs: list[_Job]) -> list[_Job]:
+    """The jobs their checks let through (run in the caller's transaction); the
+    others carry :class:`Recheck` and are left unsaved."""
+    refused: set[int] = set()
+    by_check: dict[Check, list[_Job]] = {}
+    for job in jobs:
+        if job.check is not None:
+            by_check.setdefault(job.check, []).append(job)
+    for check, checked in by_check.items():
+        refused.update(id(job) for job in check(checked))
+    for job in jobs:
+        if id(job) in refused:
+            job.forget()
+            job.error = Recheck()
+    return [job for job in jobs if id(job) not in refused]
+
+
 def _store_batch(jobs: list[_Job]) -> None:
     """Commenters still to be made, then the comments: two inserts."""
     new = {job.token_hash: Commenter(token_hash=job.token_hash)
            for job in jobs if job.comment.commenter_id is None}
-    Commenter.objects.bulk_create(new.values())
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        # Returning commenters too (their id is not looked up before): ON CONFLICT
+        # DO UPDATE returns the existing row's id, where DO NOTHING returns none.
+        Commenter.objects.bulk_create(new.values(), update_conflicts=True,
+                                      unique_fields=["token_hash"],
+                                      update_fields=["token_hash"])
+    else:
+        Commenter.objects.bulk_create(new.values())
     for job in jobs:
         if job.comment.commenter_id is None:
             job.comment.commenter_id = new[job.token_hash].pk
@@ -101,7 +159,13 @@ class _Writer:
 
     def _run(self) -> None:
         while True:
-            batch = [self.jobs.get()]
+            try:
+                batch = [self.jobs.get(timeout=IDLE_SECONDS)]
+            except queue.Empty:
+                # Idle: a server connection is not held for nothing (and a test
+                # database can be dropped once its tests are over).
+                connections[DEFAULT_DB_ALIAS].close()
+                continue
             while len(batch) < BATCH_MAX:
                 try:
                     batch.append(self.jobs.get_nowait())
@@ -130,20 +194,33 @@ def _commit(batch: list[_Job]) -> None:
     """Write ``batch`` in one transaction; if that fails, each comment in a
     transaction of its own (foreign keys are checked at commit, so a savepoint
     would not keep one bad comment from failing the others). A job that fails
-    carries its error and is left unsaved."""
+    carries its error and is left unsaved. A batch whose jobs carry the same
+    ``write`` is written by it instead, in one statement."""
+    writes = {job.write for job in batch}
     try:
+        if len(writes) == 1 and None not in writes:
+            (write,) = writes
+            refused = {id(job) for job in write(batch)}
+            for job in batch:
+                if id(job) in refused:
+                    job.forget()
+                    job.error = Recheck()
+            return
         with transaction.atomic():
-            _store_batch(batch)
+            accepted = _checked(batch)
+            _store_batch(accepted)
         return
     except Exception:
         if len(batch) > 1:
             log.warning("a batch of %d comments failed; writing them one by one", len(batch))
         for job in batch:  # nothing of the batch was kept
             job.forget()
+            job.error = None
     for job in batch:
         try:
             with transaction.atomic():
-                _store_one(job)
+                if _checked([job]):
+                    _store_one(job)
         except Exception as error:  # that comment's alone
             job.forget()
             job.error = error
@@ -159,27 +236,37 @@ def batch_database() -> str | None:
     (``TRIBUNE_BATCH_SUBMISSIONS=0``)."""
     connection = connections[DEFAULT_DB_ALIAS]
     if (connection.vendor != "sqlite" or connection.is_in_memory_db()
-            or not getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)):
+            or not settings.TRIBUNE_BATCH_SUBMISSIONS):
         return None
     return os.path.abspath(str(connection.settings_dict["NAME"]))
 
 
 def batching_possible() -> bool:
     """Whether comments written now would go in a batch: a
-    :func:`batch_database`, outside any transaction of the caller's."""
-    return (batch_database() is not None
-            and not connections[DEFAULT_DB_ALIAS].in_atomic_block)
+    :func:`batch_database` or PostgreSQL (unless ``TRIBUNE_BATCH_SUBMISSIONS=0``),
+    outside any transaction of the caller's."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        return False
+    if connection.vendor == "postgresql":
+        return getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)
+    return batch_database() is not None
 
 
-def comment_store(*, comment: Comment, token_hash: str) -> Comment:
+def comment_store(*, comment: Comment, token_hash: str, check: Check | None = None,
+                  write: Write | None = None) -> Comment:
     """Insert ``comment`` (and its commenter, when ``comment.commenter_id`` is
     None, from ``token_hash``) in the next batch; returns once it is committed,
     with its id. Raises what its insert raised; nothing of it is then stored.
-    Call only when :func:`batching_possible`."""
+    ``check`` runs inside the batch's transaction before the inserts (see
+    :data:`Check`); a job it refuses raises :class:`Recheck`. ``write`` (:data:`Write`)
+    writes a batch of such jobs in one statement instead. A job with a check
+    is written by this process's writer thread, never sent to the host's writer
+    process (the wire carries no function). Call only when :func:`batching_possible`."""
     from .writer import send_to_writer
 
-    job = _Job(comment, token_hash)
-    if send_to_writer(job):  # the host's writer process, when it runs
+    job = _Job(comment, token_hash, check, write)
+    if check is None and send_to_writer(job):  # the host's writer process, when it runs
         return comment
     global _writer
     with _writer_lock:

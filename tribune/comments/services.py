@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Protocol
+
+from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tribune.core.errors import InvalidInput, PermissionDenied
+from tribune.core.errors import InvalidInput, PermissionDenied, TribuneError
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_author, clean_body
+from tribune.sites.models import Site, SiteOrigin
 from tribune.sites.services import desk_get
-from tribune.threads.models import ModerationMode
+from tribune.sites.url_rules import origin_of
+from tribune.threads.models import Thread
 from tribune.threads.services import (
     article_resolve,
     thread_get_or_create,
@@ -18,12 +26,25 @@ from tribune.threads.services import (
     title_clean,
 )
 
-from .batches import batching_possible, comment_store
+from .batches import Recheck, _Job, batching_possible, comment_store
 from .commenters import commenter_get_or_create, commenter_id_of, token_hash
-from .models import Comment, Status
+from .models import Comment, Commenter, Status
 
 
-def comment_submit(
+class SubmissionEffects(Protocol):
+    """What follows an accepted comment, declared by the submission's use case
+    (:mod:`tribune.actions.submit`)."""
+
+    def in_transaction(self, thread: Thread) -> bool:
+        """Whether an effect on a comment of ``thread`` must run inside the
+        transaction that writes it (rows that commit with it)."""
+
+    def run(self, comment: Comment, *, held: dict | None) -> Comment:
+        """The effects: inside the comment's transaction, or right after its
+        commit when :meth:`in_transaction` said none must be inside."""
+
+
+def comment_write(
     *,
     url: object,
     author: object,
@@ -35,8 +56,10 @@ def comment_submit(
     commenter_is_new: bool = False,
     network_hash: str = "",
     held: dict | None = None,
+    effects: SubmissionEffects,
 ) -> Comment:
-    """Accept a reader's comment into the moderation queue.
+    """Accept a reader's comment into the moderation queue, and run its
+    ``effects`` (the use case's: :func:`tribune.actions.submit.comment_submit`).
 
     Everything is validated before anything is written: a refusal
     (``InvalidInput``, ``NotFound``, ``PermissionDenied``) leaves no trace. When
@@ -54,17 +77,34 @@ def comment_submit(
     Safety state is obeyed everywhere at once: on PostgreSQL, where other hosts
     may have just banned the sender, closed the thread or removed the site, the
     site, the thread and the bans are read from the database inside the
-    transaction that writes the comment (what processes remember is not used
-    inside a transaction), not from this process's memory. On SQLite every
-    process of the one host has heard of a change before its call answered
-    (stamp files), so memory is enough there and the write lock is held for the
-    inserts only.
+    transaction that writes the comment, not from this process's memory. A
+    plain submission is first weighed against memory and, if nothing refuses
+    it, written in the next batch of this process (a group commit), whose
+    transaction reads the thread, its site's origins and policy and the
+    sender's bans again before its inserts (:func:`_batch_check`); anything
+    memory or that check refuses is submitted again in a transaction of its own
+    (what processes remember is not used inside a transaction), so that every
+    refusal is the database's and says why. On SQLite every process of the one
+    host has heard of a change before its call answered (stamp files), so memory
+    is enough there and the write lock is held for the inserts only.
+
+    A submission is written in a batch when it needs nothing but its own rows
+    (an existing thread with its title, ``effects`` with nothing to write inside
+    the transaction, no ``held``); its effects then run right after the batch's
+    commit. Either way the same ``effects.run`` follows every comment.
     """
     arguments = {"url": url, "author": author, "body": body, "parent": parent, "title": title,
                  "desk": desk, "commenter_token": commenter_token,
                  "commenter_is_new": commenter_is_new, "network_hash": network_hash,
-                 "held": held}
+                 "held": held, "effects": effects}
     if connection.vendor == "postgresql":
+        if held is None and batching_possible():
+            try:
+                comment = _submit(**arguments, batch_only=True)
+            except (TribuneError, Recheck):
+                comment = None  # memory or the batch's check refused: the strict path says
+            if comment is not None:
+                return comment
         try:
             with transaction.atomic():
                 return _submit(**arguments)
@@ -80,7 +120,10 @@ def comment_submit(
 
 def _submit(*, url: object, author: object, body: object, parent: object, title: object,
             desk: object, commenter_token: str, commenter_is_new: bool,
-            network_hash: str, held: dict | None) -> Comment:
+            network_hash: str, held: dict | None, effects: SubmissionEffects,
+            batch_only: bool = False) -> Comment | None:
+    """The submission; with ``batch_only`` (PostgreSQL), None unless it was plain
+    and written in a batch."""
     ref = article_resolve(url=url)
     # Validated here, before the write transaction (SQLite holds its write lock
     # from BEGIN): nothing but the inserts below runs under it.
@@ -113,22 +156,24 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
                 code="unknown_parent",
             )
 
-    if held is None and _plain(ref, title):
+    if held is None and _plain(ref, title, effects):
         # Most submissions: written in the next batch (tribune.comments.batches).
         thread = ref.thread
+        postgres = connection.vendor == "postgresql"
         comment = Comment(
             thread=thread, parent_id=parent_id, author=clean_name, body=clean_text,
             language=thread.desk.language, network_hash=network_hash,
             submitted_at=timezone.now(),
-            commenter_id=None if commenter_is_new else commenter_id_of(commenter_token),
+            # On PostgreSQL the batch's one upsert finds returning commenters too.
+            commenter_id=None if commenter_is_new or postgres
+            else commenter_id_of(commenter_token),
         )
-        comment_store(comment=comment, token_hash=token_hash(commenter_token))
-        # Committed. Its ``submitted`` event has no one to go to (that is what made
-        # it plain: no webhook for it, no queue alert), so only triage follows.
-        from tribune.triage.scoring import comment_triage
-
-        comment_triage(comment=comment)
-        return comment
+        comment_store(comment=comment, token_hash=token_hash(commenter_token),
+                      check=_batch_check if postgres else None,
+                      write=_batch_write if postgres else None)
+        return effects.run(comment, held=None)  # committed: the same effects after it
+    if batch_only:
+        return None
 
     # On PostgreSQL this is inside comment_submit's own transaction, which rolls
     # back whatever fails here: no savepoint (two round trips).
@@ -149,37 +194,145 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             network_hash=network_hash,
             submitted_at=timezone.now(),
         )
-        from tribune.triage.scoring import comment_triage  # signals, priority, campaigns
-
-        comment_triage(comment=comment, extra_label=held)
-        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
-
-        comment_event(event="submitted", comment=comment)
-        if thread.moderation == ModerationMode.POST and held is None:
-            from tribune.moderation.decisions import comment_decide
-
-            comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
-                                     note="post-moderation: published on arrival")
+        comment = effects.run(comment, held=held)
     return comment
 
 
-def _plain(ref, title: object) -> bool:
+def _plain(ref, title: object, effects: SubmissionEffects) -> bool:
     """Whether a submission needs nothing but its own rows (and perhaps its
-    commenter's) in its transaction, so that it can be written in a batch:
-    an existing pre-moderated thread with its title, no triage inside the
-    transaction, no webhook for submissions and no queue alert (their rows
-    commit with the comment)."""
-    from tribune.notifications.services import queue_alert_exists
-    from tribune.triage.background import triage_mode
-    from tribune.webhooks.services import webhooks_subscribed
-
+    commenter's) in its transaction, so that it can be written in a batch: an
+    existing thread with its title, and no effect that must commit with it."""
     thread = ref.thread
     return (
         thread is not None
-        and thread.moderation == ModerationMode.PRE
         and (title in (None, "") or bool(thread.title))
-        and triage_mode() != "inline"
         and batching_possible()
-        and not webhooks_subscribed(site_id=thread.site_id, event="comment.submitted")
-        and not queue_alert_exists(desk_id=thread.desk_id)
+        and not effects.in_transaction(thread)
     )
+
+
+def _batch_check(jobs: list[_Job]) -> list[_Job]:
+    """The jobs of a batch (PostgreSQL) that the database, read inside the batch's
+    transaction, does not let through as they are: a thread gone, closed or past
+    its closing time, an origin no longer its site's, a body over the site's
+    limit now, a ban in force on the sender. Three queries, whatever the size of
+    the batch: the threads with their sites and origins, and the bans (one more
+    when a ban names networks). Their senders are submitted again, one
+    transaction each, and refused there with the right words."""
+    # PostgreSQL's own expressions, needed on PostgreSQL only; the bans module
+    # imports this app's models (a peer), so it is imported when used, as above.
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from tribune.moderation.bans import senders_barred
+
+    origins = SiteOrigin.objects.filter(site_id=OuterRef("site_id")).values("origin")
+    threads = {thread.pk: thread for thread in Thread.objects.filter(
+        pk__in={job.comment.thread_id for job in jobs}).select_related("site").annotate(
+        origins=ArraySubquery(origins))}
+    now = timezone.now()
+    refused, senders = [], []
+    for job in jobs:
+        thread = threads.get(job.comment.thread_id)
+        if (thread is None or not thread.is_open
+                or thread.closes_at is not None and thread.closes_at <= now
+                or origin_of(thread.url) not in thread.origins
+                or len(job.comment.body) > thread.site.body_max_length):
+            refused.append(job)
+        else:
+            senders.append((job, thread.desk_id))
+    barred = senders_barred(senders=[(job.token_hash, job.comment.network_hash, desk_id)
+                                     for job, desk_id in senders])
+    return refused + [job for (job, _desk), bar in zip(senders, barred, strict=True) if bar]
+
+
+# One statement for a whole batch on PostgreSQL, committed when it returns: the
+# checks of _batch_check, the commenters' upsert and the comments' insert. Under
+# load each round trip to the server waits for a backend that shares the cores,
+# and a batch written with the ORM took six (BEGIN, threads, bans, commenters,
+# comments, COMMIT): see docs/benchmarks.md. Its parameters are the jobs' values
+# only; the table names are the models'.
+_BATCH_WRITE_SQL = """
+WITH job (n, thread_id, parent_id, author, body, language, network_hash, submitted_at,
+          token_hash, origin) AS (VALUES {rows}),
+ok AS (
+  SELECT job.* FROM job
+  JOIN {thread} t ON t.id = job.thread_id
+  JOIN {site} s ON s.id = t.site_id
+  WHERE t.is_open AND (t.closes_at IS NULL OR t.closes_at > %(now)s)
+    AND char_length(job.body) <= s.body_max_length
+    AND EXISTS (SELECT 1 FROM {origin} o WHERE o.site_id = t.site_id AND o.origin = job.origin)
+    AND NOT EXISTS (
+      SELECT 1 FROM {ban} b JOIN {commenter} bc ON bc.id = b.commenter_id
+      WHERE b.lifted_at IS NULL AND (b.until IS NULL OR b.until > %(now)s)
+        AND (b.desk_id IS NULL OR b.desk_id = t.desk_id)
+        AND (bc.token_hash = job.token_hash
+             OR job.network_hash <> '' AND EXISTS (
+               SELECT 1 FROM {network} bn WHERE bn.ban_id = b.id
+                 AND bn.network_hash = job.network_hash AND bn.until > %(now)s)))
+),
+c AS (
+  INSERT INTO {commenter} (token_hash, created_at)
+  SELECT DISTINCT token_hash, %(now)s FROM ok
+  ON CONFLICT (token_hash) DO UPDATE SET token_hash = EXCLUDED.token_hash
+  RETURNING id, token_hash
+)
+INSERT INTO {comment} (thread_id, parent_id, commenter_id, author, body, edited_body, status,
+                       decision_clause, language, network_hash, submitted_at, decided_at,
+                       published_at)
+SELECT ok.thread_id, ok.parent_id, c.id, ok.author, ok.body, NULL, %(pending)s, NULL,
+       ok.language, ok.network_hash, ok.submitted_at, NULL, NULL
+FROM ok JOIN c ON c.token_hash = ok.token_hash ORDER BY ok.n
+RETURNING id, commenter_id, submitted_at
+"""
+_NAMED = re.compile(r"%\((\w+)\)s")
+_BATCH_ROW = ("(%s::integer, %s::bigint, %s::bigint, %s::text, %s::text, %s::text, %s::text, "
+              "%s::timestamptz, %s::text, %s::text)")
+
+
+def _batch_write(jobs: list[_Job]) -> list[_Job]:
+    """Write a batch in one statement (PostgreSQL, outside any transaction: the
+    statement is its own, durable when it returns) with the checks of
+    :func:`_batch_check` in it; the jobs it refused are returned, the others
+    carry their ids. A failure (a parent that does not exist, a commenter made
+    meanwhile…) fails the whole statement, which writes nothing; the caller then
+    writes the jobs one by one."""
+    # The bans' tables through Django's registry: moderation is a peer above.
+    tables = {"thread": Thread, "site": Site, "origin": SiteOrigin,
+              "ban": apps.get_model("moderation", "Ban"),
+              "network": apps.get_model("moderation", "BanNetwork"),
+              "commenter": Commenter, "comment": Comment}
+    sql = _BATCH_WRITE_SQL.format(
+        rows=", ".join([_BATCH_ROW] * len(jobs)),
+        **{name: connection.ops.quote_name(model._meta.db_table)
+           for name, model in tables.items()})
+    values: list[object] = []
+    taken: set = set()
+    for n, job in enumerate(jobs):
+        comment = job.comment
+        # Its answer is found by its submission time: one each in a batch.
+        while comment.submitted_at in taken:
+            comment.submitted_at += dt.timedelta(microseconds=1)
+        taken.add(comment.submitted_at)
+        values += [n, comment.thread_id, comment.parent_id, comment.author, comment.body,
+                   comment.language, comment.network_hash, comment.submitted_at,
+                   job.token_hash, origin_of(comment.thread.url)]
+    # Named and positional parameters do not mix: the rows' come first (the
+    # VALUES list opens the statement), then the named ones in their order.
+    named = {"now": timezone.now(), "pending": Status.PENDING}
+    params = values + [named[name] for name in _NAMED.findall(sql)]
+    sql = _NAMED.sub("%s", sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    # Matched back by submission time (the statement cannot return the job's
+    # number; the times were made distinct above).
+    found = {submitted_at: (pk, commenter_id) for pk, commenter_id, submitted_at in rows}
+    refused = []
+    for job in jobs:
+        comment = job.comment
+        if comment.submitted_at not in found:
+            refused.append(job)
+            continue
+        comment.pk, comment.commenter_id = found[comment.submitted_at]
+        comment._state.adding = False
+    return refused

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from django.contrib.auth.models import AbstractBaseUser
 
 from tribune.accounts.tokens import token_create
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment
-from tribune.comments.services import comment_submit
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.moderators import moderator_create
 from tribune.sites.models import Site

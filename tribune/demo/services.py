@@ -11,11 +11,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from tribune.actions.decide import decision_make
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment, Status
-from tribune.comments.services import comment_submit
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.integrations.services import thread_save
-from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import DeskAssignment, Role
 from tribune.moderation.moderators import moderator_create
 from tribune.publishing.services import thread_publish
@@ -174,7 +174,7 @@ def _seed(thread: Thread, article: DemoArticle, moderator: AbstractBaseUser) -> 
         ids[seed.key] = comment.pk
         if seed.decision == PENDING:
             continue
-        comment_decide(
+        decision_make(
             comment_id=comment.pk,
             moderator=moderator,
             action=seed.decision,

@@ -35,7 +35,7 @@ SUSPENSION_DAYS_MAX = 3650
 
 
 def network_window() -> dt.timedelta:
-    return dt.timedelta(hours=getattr(settings, "TRIBUNE_BAN_NETWORK_HOURS", 24))
+    return dt.timedelta(hours=settings.TRIBUNE_BAN_NETWORK_HOURS)
 
 
 def _active(now: dt.datetime) -> Q:
@@ -216,6 +216,22 @@ def ban_matching(
     if not bans:
         return None
     return BanMatch(until=None if None in bans else max(bans))
+
+
+def senders_barred(*, senders: list[tuple[str, str, int]]) -> list[bool]:
+    """For each sender (token hash, network hash, desk id), whether a ban in force
+    bars them, read from the database (a batch of submissions asks inside its
+    transaction): the bans of all of them in one query, one more when a ban
+    names networks."""
+    hashes = {hashed for hashed, _network, _desk in senders if hashed}
+    networks = {network for _hashed, network, _desk in senders if network}
+    if not hashes and not networks:
+        return [False] * len(senders)
+    candidates = _bans_in_force(Q(commenter__token_hash__in=hashes)
+                                | Q(networks__network_hash__in=networks))
+    now = timezone.now()
+    return [any(ban.bars(token_hash=hashed, network_hash=network, desk_id=desk, now=now)
+                for ban in candidates) for hashed, network, desk in senders]
 
 
 def ban_refuse(*, commenter_token: str | None, network_hash: str, desk_id: int) -> None:

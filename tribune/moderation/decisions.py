@@ -6,6 +6,7 @@ re-renders the thread's published view. Undoing a decision is a decision too
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from tribune.sites.services import clause_get
 
 from .models import Action, Decision, Report, Resolution
 from .permissions import moderator_desk_ids
+from .signals import comment_decided
 
 NOTE_MAX = 1000
 
@@ -37,17 +39,24 @@ _STATUS_AFTER = {
 def undo_window() -> timedelta:
     """How long a moderator may take back their last decision
     (``TRIBUNE_UNDO_SECONDS``, 5 minutes by default)."""
-    return timedelta(seconds=getattr(settings, "TRIBUNE_UNDO_SECONDS", 300))
+    return timedelta(seconds=settings.TRIBUNE_UNDO_SECONDS)
+
+
+# Checks that keep a comment from a given moderator: triage (above moderation)
+# registers "held for a senior moderator" here in its AppConfig.ready.
+_HOLDS: list[Callable[[Comment, AbstractBaseUser], bool]] = []
+
+
+def decision_hold_register(check: Callable[[Comment, AbstractBaseUser], bool]) -> None:
+    """Refuse a person's decision on a comment when ``check(comment, moderator)``
+    is true (``PermissionDenied`` with code ``held``); Tribune's own decisions
+    (``moderator`` None) are never held."""
+    if check not in _HOLDS:
+        _HOLDS.append(check)
 
 
 def _held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
-    """Whether triage holds ``comment`` for a senior moderator and ``moderator``
-    is not one (see tribune.triage: site policies)."""
-    from tribune.triage.models import CommentTriage
-    from tribune.triage.seniors import is_senior
-
-    return (CommentTriage.objects.filter(comment=comment, held=True).exists()
-            and not is_senior(moderator))
+    return any(check(comment, moderator) for check in _HOLDS)
 
 
 def comment_decide(
@@ -190,9 +199,8 @@ def comment_decide(
             )
         if Status.APPROVED in (before_status, comment.status):
             thread_publish(thread=comment.thread)
-        from tribune.notifications.events import comment_event  # webhooks, e-mail: after commit
-
-        comment_event(event=action, comment=comment)
+        # Webhooks and e-mail (tribune.notifications) queue here, in this transaction.
+        comment_decided.send(sender=Comment, comment=comment, action=action)
     return comment
 
 

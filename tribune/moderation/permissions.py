@@ -138,6 +138,17 @@ def is_editor(user: AbstractBaseUser) -> bool:
     return desks is None or bool(desks)
 
 
+def wordlist_desk_ids(user: AbstractBaseUser) -> set[int] | None:
+    """The desks whose word list (insults and slurs, ``triage/wordlists.py``) a
+    person keeps: a desk editor's desks, every desk for an administrator; an
+    integration keeps none."""
+    return editor_desk_ids(user)
+
+
+def can_edit_wordlist(user: AbstractBaseUser, desk_id: int) -> bool:
+    return _within(wordlist_desk_ids(user), desk_id)
+
+
 def comments_visible_to(user: AbstractBaseUser) -> QuerySet:
     desk_ids = moderator_desk_ids(user)
     comments = Comment.objects.all()

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from tribune.abuse.services import ratelimit_check, request_keys
+from tribune.abuse.services import request_keys
+from tribune.actions.report import comment_report
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.privacy.services import network_hash
 from tribune.security.csrf import csrf_token_only
 
 from .models import ReportReason
-from .reports import REPORT_TEXT_MAX, report_create
+from .reports import REPORT_TEXT_MAX
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
        "font-src 'self'; "
@@ -77,9 +78,8 @@ def report(request: HttpRequest) -> HttpResponse:
         if request.method == "POST":
             sent = {"reason": str(source.get("reason", "")), "text": str(source.get("text", ""))}
             try:
-                ratelimit_check(scope="report", keys=request_keys(request))  # tribune.abuse
-                report_create(comment_id=comment.pk, reason=sent["reason"], text=sent["text"],
-                              reporter_hash=network_hash(request))
+                comment_report(comment_id=comment.pk, reason=sent["reason"], text=sent["text"],
+                               keys=request_keys(request), reporter_hash=network_hash(request))
             except NotFound:
                 comment = None
             except TribuneError as refusal:

@@ -29,12 +29,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from tribune.actions.decide import decision_make, decision_undo, decisions_make_bulk
+from tribune.actions.report import report_keep
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import TribuneError
 from tribune.sites.models import Clause, Desk
 
-from .bulk import comments_decide_bulk
-from .decisions import NOTE_MAX, comment_decide, undo_window
+from .decisions import NOTE_MAX, undo_window
 from .diff import word_diff
 from .forms import (
     BulkForm,
@@ -44,7 +45,6 @@ from .forms import (
 )
 from .models import Action, Decision, Report
 from .permissions import editor_desk_ids
-from .reports import reports_keep
 from .selectors import (
     ALL,
     QUEUE_ORDERS,
@@ -61,7 +61,7 @@ from .selectors import (
     queue_page,
     reports_open,
 )
-from .undo import decision_undo_last, decision_undoable
+from .undo import decision_undoable
 
 TABS = (
     (Status.PENDING, gettext_lazy("Pending")),
@@ -339,7 +339,7 @@ def decide(request: HttpRequest, comment_id: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     try:
         decision = form.decision()
-        comment = comment_decide(comment_id=comment_id, moderator=request.user, **decision)
+        comment = decision_make(comment_id=comment_id, moderator=request.user, **decision)
     except TribuneError as error:
         if _by_script(request):
             return JsonResponse({"error": error.message}, status=error.status)
@@ -364,7 +364,7 @@ def undo(request: HttpRequest) -> HttpResponse:
     """Take back one's own last decision, if it is recent enough."""
     filters, after = _posted_page(request)
     try:
-        comment = decision_undo_last(moderator=request.user)
+        comment = decision_undo(moderator=request.user)
     except TribuneError as error:
         messages.error(request, error.message)
         return HttpResponseSeeOther(queue_url(filters, after))
@@ -379,7 +379,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     filters, after = _posted_page(request)
     try:
         decision = BulkForm(request.POST).decision()
-        outcome = comments_decide_bulk(
+        outcome = decisions_make_bulk(
             comment_ids=decision["ids"], moderator=request.user, action=decision["action"],
             clause=decision["clause"], note=decision["note"],
         )
@@ -406,7 +406,7 @@ def keep(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Keep a reported comment published: its reports are dismissed."""
     filters, after = _posted_page(request)
     try:
-        count = reports_keep(comment_id=comment_id, moderator=request.user)
+        count = report_keep(comment_id=comment_id, moderator=request.user)
     except TribuneError as error:
         if _by_script(request):
             return JsonResponse({"error": error.message}, status=error.status)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from tribune.actions.ban import ban_end, commenter_ban
 from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import PermissionDenied, TribuneError
 from tribune.sites.models import Desk
@@ -21,7 +22,7 @@ from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import site_auto_close_set, thread_settings_update
 
 from . import charts
-from .bans import ban_create, ban_in_force, ban_lift, bans_of_commenter
+from .bans import ban_in_force, bans_of_commenter
 from .figures import figures_for
 from .forms import BanForm, ModeratorForm, SiteSettingsForm, ThreadSettingsForm, desk_roles_from
 from .models import DeskAssignment, Role
@@ -100,9 +101,9 @@ def ban(request: HttpRequest, commenter_id: int) -> HttpResponse:
                                problem=_("Check the ban's fields."))
     data = form.cleaned_data
     try:
-        made = ban_create(actor=request.user, commenter_id=commenter_id,
-                          desk_code=data["desk"] or None, days=data["length"] or None,
-                          reason=data["reason"])
+        made = commenter_ban(actor=request.user, commenter_id=commenter_id,
+                             desk_code=data["desk"] or None, days=data["length"] or None,
+                             reason=data["reason"])
     except TribuneError as error:
         if error.status == 404:
             return _error(request, error)
@@ -120,7 +121,7 @@ def ban(request: HttpRequest, commenter_id: int) -> HttpResponse:
 @require_POST
 def lift(request: HttpRequest, ban_id: int) -> HttpResponse:
     try:
-        lifted = ban_lift(actor=request.user, ban_id=ban_id)
+        lifted = ban_end(actor=request.user, ban_id=ban_id)
     except TribuneError as error:
         return _error(request, error)
     messages.success(request, _("The ban is lifted."))

@@ -30,7 +30,7 @@ _thread: threading.Thread | None = None
 
 
 def outbox_mode() -> str:
-    return getattr(settings, "TRIBUNE_OUTBOX_MODE", "thread")
+    return settings.TRIBUNE_OUTBOX_MODE
 
 
 def send_due() -> float | None:

@@ -1,7 +1,9 @@
 """Where a comment's events leave Tribune: webhooks and e-mail.
 
-The comment and moderation services call :func:`comment_event` once, inside
-the transaction that made the change. Everything it queues is written in that
+The comment services call :func:`comment_event` once, inside the transaction
+that made the change; moderation's decisions reach it through the
+``comment_decided`` signal (:func:`decision_heard`, connected in this app's
+``ready``). Everything it queues is written in that
 transaction and sent only after it commits, off the request path.
 """
 
@@ -26,3 +28,8 @@ def comment_event(*, event: str, comment: Comment) -> None:
         queue_check(comment=comment)
     else:
         notice_on_decision(comment=comment)
+
+
+def decision_heard(sender, *, comment: Comment, action: str, **kwargs) -> None:
+    """Receiver of :data:`tribune.moderation.signals.comment_decided`."""
+    comment_event(event=action, comment=comment)

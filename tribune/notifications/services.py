@@ -36,7 +36,7 @@ CLAIM_LEASE = timedelta(minutes=5)
 
 
 def notice_days() -> int:
-    return int(getattr(settings, "TRIBUNE_NOTICE_EMAIL_DAYS", 30))
+    return int(settings.TRIBUNE_NOTICE_EMAIL_DAYS)
 
 
 def email_clean(value: object) -> str | None:

@@ -42,7 +42,6 @@ from tribune.comments.commenters import token_hash
 from tribune.comments.models import Comment, Commenter, Status
 from tribune.core.errors import NotFound
 from tribune.core.ids import parse_id
-from tribune.moderation.models import Decision
 from tribune.publishing.services import thread_publish
 
 from .models import Erasure, ErasureReason
@@ -76,7 +75,8 @@ def _erase_locked(comment: Comment, *, reason: str, now: dt.datetime) -> None:
         edited_body=None if comment.edited_body is None else "",
         network_hash="",
     )
-    Decision.objects.filter(comment_id=comment.pk).update(body_before="", body_after="", note="")
+    # The audit rows (moderation, above privacy) through their relation, not their model.
+    comment.decisions.update(body_before="", body_after="", note="")
     _blank_reports([comment.pk])
     if (addresses := _notice_addresses()) is not None:
         addresses.objects.filter(comment_id=comment.pk).delete()

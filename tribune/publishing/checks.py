@@ -15,7 +15,7 @@ from django.core.checks import Error, register
 def fast_paths_know_every_middleware(app_configs=None, **kwargs) -> list[Error]:
     from tribune import settings as shipped
 
-    if not getattr(settings, "TRIBUNE_FAST_PATHS", True):
+    if not settings.TRIBUNE_FAST_PATHS:
         return []
     configured = list(settings.MIDDLEWARE)
     if configured == list(shipped.MIDDLEWARE):

@@ -13,22 +13,24 @@ submission needs (:meth:`tribune.publishing.store.FileStore.remembered`):
 ``THREADS`` when a thread is created, saved again or deleted (its settings, its
 title; ``Thread.objects.update`` bumps it itself). On PostgreSQL the bump is
 written and announced in the transaction of the change (see the store).
+
+Apps above publishing (moderation's bans, notifications' queue alerts,
+webhooks) name their stamped models themselves with :func:`stamp_on_change`
+in their ``AppConfig.ready``: publishing does not import them.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 
-from tribune.moderation.models import Ban, BanNetwork
-from tribune.notifications.models import QueueAlert
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.threads.models import Thread
-from tribune.webhooks.models import Webhook
 
 from . import services
-from .store import BANS, CONFIG, THREADS
+from .store import THREADS
 
-STAMPED = {Webhook: CONFIG, QueueAlert: CONFIG, Ban: BANS, BanNetwork: BANS}
+# model -> the stamp its changes bump; filled by stamp_on_change.
+STAMPED: dict[type, str] = {}
 
 
 def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **kwargs) -> None:
@@ -72,8 +74,14 @@ def connect() -> None:
                             dispatch_uid=f"publishing.{model.__name__}_deleted")
     post_save.connect(_desk_saved, sender=Desk, dispatch_uid="publishing.desk_saved")
     post_delete.connect(_site_changed, sender=Desk, dispatch_uid="publishing.desk_deleted")
-    for model in STAMPED:
-        post_save.connect(_stamped_changed, sender=model,
-                          dispatch_uid=f"publishing.{model.__name__}_stamp_saved")
-        post_delete.connect(_stamped_changed, sender=model,
-                            dispatch_uid=f"publishing.{model.__name__}_stamp_deleted")
+
+
+def stamp_on_change(model: type, stamp: str) -> None:
+    """Bump ``stamp`` (a name of :mod:`tribune.publishing.store`, e.g. ``BANS``)
+    whenever a ``model`` row is saved or deleted. Called by the owning app's
+    ``ready``; connecting twice is harmless."""
+    STAMPED[model] = stamp
+    post_save.connect(_stamped_changed, sender=model,
+                      dispatch_uid=f"publishing.{model.__name__}_stamp_saved")
+    post_delete.connect(_stamped_changed, sender=model,
+                        dispatch_uid=f"publishing.{model.__name__}_stamp_deleted")

@@ -650,7 +650,7 @@ Store = FileStore | DatabaseStore
 
 
 def _default_directory() -> Path | None:
-    configured = getattr(settings, "TRIBUNE_RENDER_DIR", None)
+    configured = settings.TRIBUNE_RENDER_DIR
     if configured == "":
         return None
     return Path(configured) if configured else Path(settings.VAR_DIR) / "renders"

@@ -29,23 +29,17 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
 from tribune.abuse.forms import FormTampered, form_guard_check
-from tribune.abuse.services import RateLimited, ratelimit_check
-from tribune.abuse.timing import submission_weigh
+from tribune.abuse.services import RateLimited
+from tribune.actions.submit import submit as submit_action
 from tribune.comments.commenters import (
     commenter_cookie_set,
     commenter_from_request,
-    commenter_token_for_submission,
-    commenter_token_signed,
-    token_hash,
 )
 from tribune.comments.models import Comment, Status
 from tribune.comments.selectors import comments_of_commenter
-from tribune.comments.services import comment_submit
 from tribune.core.errors import NotFound, PermissionDenied, TribuneError
 from tribune.core.ids import ID_MAX
 from tribune.core.text import NAME_MAX
-from tribune.notifications.services import email_clean, notice_address_set
-from tribune.privacy.services import network_hash
 from tribune.publishing.selectors import published_view
 from tribune.security.csrf import csrf_token_only
 from tribune.sites.models import Clause, Site
@@ -402,24 +396,11 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         _reader_headers(response, site=ref.site, language=desk.language)
         return response
 
-    token, is_new = commenter_token_for_submission(request)
-    network = network_hash(request)
     try:
-        ratelimit_check(scope="submit", keys={"commenter": token_hash(token),
-                                              "network": network})
-        held = submission_weigh(age=page_age, url=ref.url, author=form.author, body=form.body,
-                                commenter_token=token, commenter_is_new=is_new,
-                                network_hash=network)
-        comment = comment_submit(
-            url=ref.url,
-            author=form.author,
-            body=form.body,
-            parent=form.parent or None,
-            commenter_token=token,
-            commenter_is_new=is_new,
-            network_hash=network,
-            held=held.label() if held is not None else None,
-        )
+        submitted = submit_action(  # the e-mail was checked by precheck
+            request=request, url=ref.url, author=form.author, body=form.body,
+            parent=form.parent or None, email=form.email,
+            personal_information_confirmed=True, form_age=page_age)
     except TribuneError as error:
         form.add_error(error)
         response = _thread_page(request, ref, form=form, status=error.status)
@@ -427,16 +408,15 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
             response["Retry-After"] = str(error.retry_after)
         return response
 
-    notice_address_set(comment=comment, email=email_clean(form.email))  # checked in precheck
-
+    comment = submitted.comment
     location = (
         f"{reverse('reader:thread')}?{urlencode({'url': comment.thread.url, 'sent': comment.pk})}"
         "#your-comments"
     )
     response = HttpResponseRedirect(location)
     response.status_code = 303  # See Other: the browser follows with a GET
-    if is_new:
-        commenter_cookie_set(response, commenter_token_signed(token))
+    if submitted.signed_token:
+        commenter_cookie_set(response, submitted.signed_token)
     return response
 
 

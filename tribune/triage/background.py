@@ -62,7 +62,7 @@ _swept = False
 
 def triage_mode_chosen() -> str | None:
     """The mode the operator set (setting, else environment variable), or None."""
-    return getattr(settings, "TRIBUNE_TRIAGE_MODE", None) or os.environ.get(
+    return settings.TRIBUNE_TRIAGE_MODE or os.environ.get(
         "TRIBUNE_TRIAGE_MODE") or None
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .features import Hasher, counts, weighted
+from .features import Hasher, counts
 
 MODELS_PACKAGE = "tribune.triage.models_data"
 # Which model scores which desk language for insult and hate; spam is scored
@@ -54,11 +54,16 @@ class LinearModel:
                       char_max=self.char_max, word_bigrams=self.word_bigrams)
 
     def score_counts(self, found: dict[int, float]) -> float:
-        """Probability from raw counts made with this model's :attr:`feature_key`."""
-        weights = self.weights
-        z = self.intercept + sum(
-            weights[key] * value for key, value in weighted(found, self.idf).items()
-        )
+        """Probability from raw counts made with this model's :attr:`feature_key`:
+        the weights times :func:`features.weighted` of the counts, in one pass
+        (no vector is built: the dot product is divided by the norm at the end)."""
+        weights, idf, log = self.weights, self.idf, math.log
+        dot = square = 0.0
+        for key, value in found.items():
+            scaled = 1.0 + log(value) if idf is None else (1.0 + log(value)) * idf[key]
+            dot += weights[key] * scaled
+            square += scaled * scaled
+        z = self.intercept + (dot / math.sqrt(square) if square else 0.0)
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
@@ -101,7 +106,16 @@ def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | Non
 @cache
 def model_load(name: str) -> LinearModel:
     """The shipped model ``name``, loaded once per process."""
-    folder = resources.files(MODELS_PACKAGE)
+    return model_from_dir(resources.files(MODELS_PACKAGE), name)
+
+
+def model_from_dir(folder, name: str) -> LinearModel:
+    """Model ``name`` from the files in ``folder``: the package's, or a folder
+    of models trained for an evaluation (``tribune triage evaluate --models``)."""
+    from pathlib import Path
+
+    if isinstance(folder, str):
+        folder = Path(folder)
     idf_file = folder / f"{name}.idf.f32"
     return model_from_files(
         (folder / f"{name}.json").read_text(encoding="utf-8"),
@@ -115,13 +129,12 @@ def model_names() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
 
 
-def model_for(lang: str) -> LinearModel:
+def model_for(lang: str, folder=None) -> LinearModel:
     """The model ``tribune triage evaluate --lang`` uses: a toxicity model for
-    ``en``/``ko``, the spam model for ``spam``."""
+    ``en``/``ko``, the spam model for ``spam``; the shipped one, or the one in
+    ``folder``."""
     lang = (lang or "").lower()
-    if lang == "spam":
-        return model_load(SPAM_MODEL)
-    name = TOXICITY_MODELS.get(lang.split("-")[0])
+    name = SPAM_MODEL if lang == "spam" else TOXICITY_MODELS.get(lang.split("-")[0])
     if name is None:
         raise KeyError(lang)
-    return model_load(name)
+    return model_load(name) if folder is None else model_from_dir(folder, name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 # The local part is taken whole from the start of its run, without backtracking:
 # tried at every character, as it was, a run of 20,000 letters cost 64 steps each.
@@ -60,8 +61,20 @@ def cn_id_valid(number: str) -> bool:
     return _CN_CHECK[total % 11] == number[17].upper()
 
 
+_CN_MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+# Every decimal digit of Unicode to its ASCII digit, one for one (lengths are
+# kept): a phone number typed in Myanmar, Tibetan, Khmer, Lao or Arabic-Indic
+# digits is the same number, and "၀" is a trunk prefix as "0" is.
+_ASCII_DIGITS = {
+    code: ord("0") + unicodedata.decimal(chr(code))
+    for code in range(0x80, 0x1FBFA) if unicodedata.decimal(chr(code), None) is not None
+}
+
+
 def personal_information(text: str) -> list[str]:
     """The kinds of personal information found in ``text``, in :data:`KINDS` order."""
+    if not text.isascii():
+        text = text.translate(_ASCII_DIGITS)
     found: set[str] = set()
     if EMAIL_RE.search(text):
         found.add("email")
@@ -83,6 +96,8 @@ def personal_information(text: str) -> list[str]:
         # A number written as one would dial it: +…, a leading 0 (trunk
         # prefix), or digits grouped with - . or ( ); not a run of years.
         dialled = raw.startswith(("+", "0", "(")) or re.search(r"\d[-.)]\s?\d", raw)
+        # A mainland Chinese mobile number is written as eleven bare digits.
+        dialled = dialled or _CN_MOBILE_RE.fullmatch(digits)
         if 9 <= len(digits) <= 15 and dialled:
             found.add("phone")
     return [kind for kind in KINDS if kind in found]

@@ -19,7 +19,8 @@ _RANGES = sorted([
     (0x0530, 0x058F, "Armenian"), (0x0590, 0x05FF, "Hebrew"),
     (0x0600, 0x06FF, "Arabic"), (0x0750, 0x077F, "Arabic"), (0xFB50, 0xFDFF, "Arabic"),
     (0xFE70, 0xFEFF, "Arabic"),
-    (0x0900, 0x097F, "Devanagari"), (0x0E00, 0x0E7F, "Thai"),
+    (0x0900, 0x097F, "Devanagari"), (0x0E00, 0x0E7F, "Thai"), (0x0E80, 0x0EFF, "Lao"),
+    (0x1780, 0x17FF, "Khmer"), (0x19E0, 0x19FF, "Khmer"),
     (0x0F00, 0x0FFF, "Tibetan"),
     (0x1000, 0x109F, "Myanmar"), (0xA9E0, 0xA9FF, "Myanmar"), (0xAA60, 0xAA7F, "Myanmar"),
     (0x10A0, 0x10FF, "Georgian"),
@@ -38,11 +39,13 @@ LANGUAGE_SCRIPTS = {
     "vi": {"Latin"}, "ko": {"Hangul", "Han"}, "zh": {"Han"}, "ja": {"Han", "Hiragana",
     "Katakana"}, "bo": {"Tibetan"}, "ug": {"Arabic"}, "ar": {"Arabic"}, "fa": {"Arabic"},
     "ur": {"Arabic"}, "my": {"Myanmar"}, "ru": {"Cyrillic"}, "uk": {"Cyrillic"},
-    "km": {"Khmer"}, "th": {"Thai"}, "he": {"Hebrew"}, "mn": {"Cyrillic", "Mongolian"},
+    "km": {"Khmer"}, "lo": {"Lao"}, "th": {"Thai"}, "he": {"Hebrew"},
+    "mn": {"Cyrillic", "Mongolian"},
 }
 # A best guess of the language from the script alone, for the card.
 SCRIPT_LANGUAGE = {"Hangul": "ko", "Han": "zh", "Tibetan": "bo", "Myanmar": "my",
-                   "Hiragana": "ja", "Katakana": "ja", "Thai": "th", "Hebrew": "he"}
+                   "Hiragana": "ja", "Katakana": "ja", "Thai": "th", "Hebrew": "he",
+                   "Khmer": "km", "Lao": "lo"}
 # Scripts that are normally written together, so mixing them is no signal.
 _COMPATIBLE = [{"Han", "Hangul"}, {"Han", "Hiragana", "Katakana"}]
 
@@ -62,8 +65,6 @@ def script_of(char: str) -> str:
         if start <= code <= end:
             return name
     if char.isalpha():
-        if code in range(0x1780, 0x1800):
-            return "Khmer"
         return "other"
     return "common"
 

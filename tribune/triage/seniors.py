@@ -6,11 +6,22 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, Permission
 from django.utils.translation import gettext as _
 
+from tribune.comments.models import Comment
 from tribune.core.errors import NotFound
+
+from .models import CommentTriage
 
 
 def is_senior(user: AbstractBaseUser) -> bool:
     return bool(user.is_superuser or user.has_perm("triage.decide_held"))
+
+
+def held_for_a_senior(comment: Comment, moderator: AbstractBaseUser) -> bool:
+    """Whether triage holds ``comment`` for a senior moderator and ``moderator``
+    is not one (site policies); moderation asks this before each decision
+    (registered in TriageConfig.ready)."""
+    return (CommentTriage.objects.filter(comment=comment, held=True).exists()
+            and not is_senior(moderator))
 
 
 

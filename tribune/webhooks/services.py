@@ -44,16 +44,12 @@ _EVENT_NAMES = {
 }
 
 
-def _setting(name: str, default):
-    return getattr(settings, name, default)
-
-
 def retry_base_seconds() -> float:
-    return float(_setting("TRIBUNE_WEBHOOK_RETRY_BASE", 30))
+    return float(settings.TRIBUNE_WEBHOOK_RETRY_BASE)
 
 
 def max_attempts() -> int:
-    return int(_setting("TRIBUNE_WEBHOOK_MAX_ATTEMPTS", 10))
+    return int(settings.TRIBUNE_WEBHOOK_MAX_ATTEMPTS)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -197,7 +193,7 @@ def _post(*, webhook: Webhook, delivery: Delivery) -> tuple[int | None, str]:
                                      timestamp=int(time.time())),
         },
     )
-    timeout = float(_setting("TRIBUNE_WEBHOOK_TIMEOUT", 10))
+    timeout = float(settings.TRIBUNE_WEBHOOK_TIMEOUT)
     try:
         with _opener.open(request, timeout=timeout) as response:
             response.read(65536)
@@ -209,7 +205,7 @@ def _post(*, webhook: Webhook, delivery: Delivery) -> tuple[int | None, str]:
 
 
 def _claim(*, now: datetime, limit: int) -> list[Delivery]:
-    lease = timedelta(seconds=float(_setting("TRIBUNE_WEBHOOK_TIMEOUT", 10)) + 60)
+    lease = timedelta(seconds=float(settings.TRIBUNE_WEBHOOK_TIMEOUT) + 60)
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True)

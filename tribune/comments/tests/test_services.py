@@ -59,7 +59,7 @@ def test_first_comment_makes_the_thread_on_the_pages_desk_with_the_sites_closing
     desk_get_or_create(code="ko")
     site.auto_close_days = 14
     site.save()
-    from tribune.comments.services import comment_submit
+    from tribune.actions.submit import comment_submit
 
     comment = comment_submit(url="https://news.example.org/ko/1", author="독자", body="첫 댓글",
                              title="기사", desk="ko", commenter_token="t" * 20)
@@ -69,7 +69,7 @@ def test_first_comment_makes_the_thread_on_the_pages_desk_with_the_sites_closing
 
 
 def test_an_unknown_desk_from_the_page_is_refused_without_trace(site):
-    from tribune.comments.services import comment_submit
+    from tribune.actions.submit import comment_submit
 
     with pytest.raises(InvalidInput) as refused:
         comment_submit(url="https://news.example.org/x", author="A", body="B", desk="zz",

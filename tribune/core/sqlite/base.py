@@ -75,6 +75,14 @@ def _writer_lock(path: str) -> _WriterLock:
 class DatabaseWrapper(base.DatabaseWrapper):
     _writer: _WriterLock | None = None
 
+    def get_new_connection(self, conn_params):
+        # The database's folder (var/ by default) is made when it is first
+        # needed, not when the settings are read.
+        if not self.is_in_memory_db():
+            os.makedirs(os.path.dirname(os.path.abspath(str(self.settings_dict["NAME"]))),
+                        exist_ok=True)
+        return super().get_new_connection(conn_params)
+
     def _start_transaction_under_autocommit(self):
         if self.is_in_memory_db():
             return super()._start_transaction_under_autocommit()

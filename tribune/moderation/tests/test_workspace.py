@@ -13,12 +13,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tribune.actions.decide import decisions_make_bulk
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment, Status
-from tribune.comments.services import comment_submit
 from tribune.core.errors import Conflict, PermissionDenied
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.moderation.bans import ban_create, ban_lift
-from tribune.moderation.bulk import comments_decide_bulk
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.diff import word_diff
 from tribune.moderation.figures import figures_for, percentile
@@ -130,12 +130,12 @@ def test_bulk_decisions_decide_each_and_report_refusals(site, moderator, desk_cl
 def test_bulk_reject_needs_a_clause_and_limits(site, moderator):
     comments = [make_comment(body=f"b{n}") for n in range(2)]
     with pytest.raises(Exception, match="clause"):
-        comments_decide_bulk(comment_ids=[c.pk for c in comments], moderator=moderator,
+        decisions_make_bulk(comment_ids=[c.pk for c in comments], moderator=moderator,
                              action="reject")
     with pytest.raises(Exception, match="at most"):
-        comments_decide_bulk(comment_ids=list(range(1, 300)), moderator=moderator,
+        decisions_make_bulk(comment_ids=list(range(1, 300)), moderator=moderator,
                              action="approve")
-    outcome = comments_decide_bulk(comment_ids=[c.pk for c in comments], moderator=moderator,
+    outcome = decisions_make_bulk(comment_ids=[c.pk for c in comments], moderator=moderator,
                                    action="reject", clause=5)
     assert len(outcome.decided) == 2 and not outcome.refused
 

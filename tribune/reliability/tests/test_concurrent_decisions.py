@@ -25,7 +25,7 @@ ACTIONS = [
 
 SETUP = """
 import json, secrets
-from tribune.comments.services import comment_submit
+from tribune.actions.submit import comment_submit
 ids = [comment_submit(url="https://news.example.org/2026/11/race", author="Reader",
                       body=f"Comment to race on, number {{n}}.",
                       commenter_token=secrets.token_urlsafe(16)).pk for n in range({rounds})]

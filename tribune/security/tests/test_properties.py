@@ -17,8 +17,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tribune.actions.submit import comment_submit
 from tribune.comments.models import Comment, Status
-from tribune.comments.services import comment_submit
 from tribune.core.errors import TribuneError
 from tribune.core.text import clean_text
 from tribune.moderation.decisions import comment_decide

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tribune.comments.services import comment_submit
+from tribune.actions.submit import comment_submit
 from tribune.core.errors import InvalidInput
 from tribune.core.testing import make_moderator, make_site
 from tribune.embed.testing import HostSite

@@ -56,6 +56,28 @@ def test_evaluate_refuses_bad_files_clearly(tmp_path):
         run("evaluate", str(one_sided))
     with pytest.raises(CommandError, match="No model"):
         run("evaluate", str(one_sided), "--lang", "xx")
+    with pytest.raises(CommandError, match="Cannot load the model from"):
+        run("evaluate", str(one_sided), "--models", str(tmp_path / "no-models"))
+
+
+def test_evaluate_scores_with_a_folder_of_models(tmp_path):
+    """``--models DIR``: the models ``tribune triage train --out DIR`` wrote
+    (here, copies of the shipped ones) are the ones scored with."""
+    from importlib import resources
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    shipped = resources.files("tribune.triage.models_data")
+    for suffix in (".json", ".f32", ".idf.f32"):
+        (folder / f"spam{suffix}").write_bytes((shipped / f"spam{suffix}").read_bytes())
+    path = tmp_path / "rows.csv"
+    path.write_text("text,label\nFREE gift cards at www.example.com subscribe now,1\n"
+                    "The chorus makes my father smile every time,0\n", encoding="utf-8")
+    out = run("evaluate", str(path), "--lang", "spam", "--models", str(folder))
+    assert out.strip().splitlines()[-1] == "ROC AUC: 1.000"
+    (folder / "spam.f32").write_bytes(bytes(12))  # a truncated model is refused clearly
+    with pytest.raises(CommandError, match="weights: 3 values where 262144 were expected"):
+        run("evaluate", str(path), "--lang", "spam", "--models", str(folder))
 
 
 def test_word_lists_and_policy(site):

@@ -20,13 +20,18 @@ from tribune.triage.text_signals import (
 
 BODY_LONGEST = 20_000  # the most a site may allow (Site.body_max_length)
 UNITS = ["a", "a@", "@a", "a.", "a@a.", "aa@a-", "1", "1 ", "1-", "+1", "(", "1.", "<", "<a",
-         "a-", "a.b", "www.", "http://", "x.com/", ". ", "&#", "&amp;", "\u00a0", "中"]
+         "a-", "a.b", "www.", "http://", "x.com/", ". ", "&#", "&amp;", "\u00a0", "中",
+         "၀", "၀-", "ab", "aab", "!", "！a"]
 
 
 def _crafted() -> list[tuple[str, str]]:
     texts = [(repr(unit), unit * (BODY_LONGEST // len(unit))) for unit in UNITS]
     # Distinct words: counting each again was quadratic (0.9 s).
     texts.append(("distinct words", " ".join(f"w{i}" for i in range(BODY_LONGEST // 7))))
+    # Ten letters in a scrambled order without spaces: every start of the
+    # repeated-run pattern (2-12 characters four times) almost matches.
+    texts.append(("ten letters", "".join("abcdefghij"[(i * i + i // 10) % 10]
+                                         for i in range(BODY_LONGEST))))
     return texts
 
 

@@ -7,12 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from tribune.actions.imports import comments_import
 from tribune.core.management import service_errors
-from tribune.importers.services import (
-    DEFAULT_DELETED_CLAUSE,
-    DEFAULT_SPAM_CLAUSE,
-    import_file,
-)
+from tribune.importers.services import DEFAULT_DELETED_CLAUSE, DEFAULT_SPAM_CLAUSE
 from tribune.importers.sources import isso_count
 
 
@@ -50,7 +47,7 @@ class Command(BaseCommand):
                            file=self.stderr._out)
                 kwargs = {"bytes_read": bar.update}
             try:
-                counts = import_file(
+                counts = comments_import(
                     source=source, path=path, origin=options["origin"],
                     spam_clause=options["spam_clause"],
                     deleted_clause=options["deleted_clause"], **kwargs,

@@ -1,7 +1,7 @@
 """``tribune triage``: evaluate and train the models, keep word lists, policies.
 
-    tribune triage evaluate FILE.csv [--lang en|ko|spam]
-    tribune triage train [--data DIR]
+    tribune triage evaluate FILE.csv [--lang en|ko|spam] [--models DIR]
+    tribune triage train [--data DIR] [--out DIR] [--model NAME ...]
     tribune triage words DESK list|add|remove [TERM ...]
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
@@ -39,10 +39,16 @@ class Command(BaseCommand):
                                      "or spam; 0 otherwise)")
         ev.add_argument("--lang", default="en",
                         help="en or ko (insult and hate models) or spam (default en)")
+        ev.add_argument("--models", help="a folder of models made by `tribune triage train "
+                                         "--out` (default: the shipped models)")
         tr = sub.add_parser("train", help="Rebuild every shipped model from the data.")
         tr.add_argument("--data", help="Folder of the training CSVs (default ../shared/data)")
         tr.add_argument("--out", help="Where to write the models (default: the package)")
-        words = sub.add_parser("words", help="A desk's list of insult and hate terms.")
+        tr.add_argument("--model", action="append", choices=["en_toxicity", "ko_toxicity", "spam"],
+                        help="only this model (repeatable; default: all three)")
+        words = sub.add_parser(
+            "words", help="A desk's list of insults and slurs - never political words or "
+                          "names (the workspace: /moderate/triage/words/).")
         words.add_argument("desk", help="the desk's code")
         words.add_argument("verb", choices=["list", "add", "remove"])
         words.add_argument("terms", nargs="*")
@@ -80,11 +86,14 @@ class Command(BaseCommand):
 
     def _evaluate(self, options):
         try:
-            model = model_for(options["lang"])
+            model = model_for(options["lang"], options["models"])
         except KeyError:
             raise CommandError(
                 f"No model for --lang {options['lang']}; use en, ko or spam."
             ) from None
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot load the model from {options['models']}: {error}") \
+                from None
         result = evaluate(model, read_rows(Path(options["file"])))
         self.stdout.write(f"model: {model.name} ({model.description})")
         self.stdout.write(f"rows: {result.rows} ({result.positives} labelled 1)")
@@ -97,7 +106,7 @@ class Command(BaseCommand):
 
     def _train(self, options):
         try:
-            from tribune.triage.training.train import MODELS_DIR, train_all
+            from tribune.triage.training.train import MODELS, MODELS_DIR, train_all
         except ImportError as error:
             raise CommandError(
                 f"Training needs the train extra (pip install 'tribune[train]'): {error}"
@@ -107,7 +116,8 @@ class Command(BaseCommand):
         if folder is not None and not folder.is_dir():
             raise CommandError(f"There is no folder {folder}.")
         try:
-            train_all(folder=folder, out=out, say=self.stdout.write)
+            train_all(folder=folder, out=out, say=self.stdout.write,
+                      models=tuple(options["model"] or MODELS))
         except FileNotFoundError as error:
             raise CommandError(f"Training data not found: {error.filename}") from None
 

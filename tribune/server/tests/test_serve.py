@@ -93,8 +93,8 @@ def test_access_log_names_the_request_not_the_reader(tribune_cli):
 
 
 def test_forwarded_proto_is_believed_only_from_trusted_proxies():
-    from tribune.core.management.commands.serve import _ProxyHeaders
     from tribune.privacy.services import peer_is_trusted_proxy
+    from tribune.server.management.commands.serve import _ProxyHeaders
 
     seen = []
 

@@ -1,0 +1,1 @@
+"""Use cases: each thing a person does, called alike by every surface."""
