@@ -31,6 +31,15 @@ from tribune.core.testing import make_comment, make_moderator, make_published, m
 from tribune.embed.strings import widget_strings
 from tribune.sites.models import Desk, Direction
 
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request leaves its language active in the thread (LocaleMiddleware does
+    not reset it): later tests in the same process must not inherit Chinese."""
+    yield
+    translation.deactivate()
+
+
 DESK_LANGUAGES = {
     "en": "English",
     "ko": "한국어",
