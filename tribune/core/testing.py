@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils import translation
 
 from tribune.accounts.tokens import token_create
 from tribune.actions.submit import comment_submit
@@ -64,3 +65,12 @@ def best_of_3(work: Callable[[], object]) -> float:
         work()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def spoken(language: str, english: str) -> str:
+    """What a reader of a desk in ``language`` reads where the English is ``english``
+    (the catalogue's translation, or the English itself where there is none), so that
+    a browser test can find a label or a button on any desk's page."""
+    say = translation.gettext  # through a name: makemessages must not list tests as sources
+    with translation.override(language):
+        return say(english)

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from tribune.comments.models import Comment
-from tribune.core.testing import make_published, make_site
+from tribune.core.testing import make_published, make_site, spoken
 from tribune.embed.testing import HostSite
 from tribune.moderation.decisions import comment_decide
 
@@ -145,15 +145,10 @@ def test_right_to_left_desk_named_by_the_page(transactional_db, host, page):
     widget = page.locator(".tribune-comments .trb")
     expect(widget).to_have_attribute("dir", "rtl")
     expect(widget).to_have_attribute("lang", "ug")
-    # The widget speaks the desk's language (tribune/locale/ug), whatever the browser's.
-    from django.utils import translation
-
-    with translation.override("ug"):
-        labels = [translation.gettext(s) for s in ("Display name", "Comment",
-                                                   "Send for moderation")]
-    widget.get_by_label(labels[0]).fill("ئالىم")
-    widget.get_by_label(labels[1], exact=True).fill("ياخشى ماقالە")
-    widget.get_by_role("button", name=labels[2]).click()
+    # The desk's own words (Uyghur), not the English ones.
+    widget.get_by_label(spoken("ug", "Display name")).fill("ئالىم")
+    widget.get_by_label(spoken("ug", "Comment"), exact=True).fill("ياخشى ماقالە")
+    widget.get_by_role("button", name=spoken("ug", "Send for moderation")).click()
     expect(widget.locator(".trb-notice")).to_be_visible()
     comment = Comment.objects.get()
     assert (comment.thread.desk.code, comment.language) == ("ug", "ug")

@@ -52,7 +52,7 @@ def test_every_part_fits_the_window(kind, desk, width, live_server, request, scr
     make_site(origin=host.origin, name="Host News", desk_code=desk)
     page = request.getfixturevalue("page" if kind == "widget" else "nojs_page")
     page.set_viewport_size({"width": width, "height": 900})
-    surface = Surface(kind, page, host, live_server.url)
+    surface = Surface(kind, page, host, live_server.url, language=desk)
     author, body, mine, reply, personal = TEXT[desk]
     first = make_published(url=surface.article, author=author, body=body)
     make_published(url=surface.article, author=mine, body=reply, parent=first.pk)
@@ -67,7 +67,8 @@ def test_every_part_fits_the_window(kind, desk, width, live_server, request, scr
         comment_decide(comment_id=Comment.objects.latest("pk").pk, moderator=None,
                        action="reject", clause=3)
         surface.open()
-        surface.action(f"Report the comment by {author}").click()
+        surface.action(surface.say("Report the comment by %(name)s") % {"name": author}
+                       ).click()
         if kind == "nojs":  # the report form is a page of its own
             page.screenshot(path=screenshots / f"{kind}-{desk}-{width}-report.png",
                             full_page=True)

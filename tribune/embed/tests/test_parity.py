@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tribune.comments.models import Comment, Status
-from tribune.core.testing import make_published, make_site
+from tribune.core.testing import make_published, make_site, spoken
 from tribune.embed.testing import HostSite
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Report
@@ -33,12 +33,17 @@ AWAITING = "Awaiting moderation. Only you can see it; it will not appear in real
 class Surface:
     """The widget or the no-JS page, opened on the same article."""
 
-    def __init__(self, kind: str, page, host: HostSite, tribune: str):
+    def __init__(self, kind: str, page, host: HostSite, tribune: str, language: str = "en"):
         self.kind, self.page, self.host, self.tribune = kind, page, host, tribune
+        self.language = language
         self.article = host.origin + PATH
         self.foreign: list[str] = []
         page.on("request", lambda r: None if r.url.startswith((host.origin, tribune))
                 else self.foreign.append(r.url))
+
+    def say(self, english: str) -> str:
+        """The desk's words for ``english``, as its reader sees them."""
+        return spoken(self.language, english)
 
     @property
     def widget(self) -> bool:
@@ -50,7 +55,8 @@ class Surface:
             self.page.goto(self.article)
         else:
             self.page.goto(f"{self.tribune}/embed/thread?{urlencode({'url': self.article})}")
-        expect(self.root.get_by_role("heading", name="Comments", exact=True)).to_be_visible()
+        expect(self.root.get_by_role("heading", name=self.say("Comments"), exact=True)
+               ).to_be_visible()
 
     @property
     def root(self):
@@ -71,13 +77,13 @@ class Surface:
         return self.root.locator(".trb-warning" if self.widget else ".notice-warning")
 
     def write(self, *, author: str, body: str, email: str = "") -> None:
-        self.root.get_by_label("Display name").fill(author)
-        self.root.get_by_label("Comment", exact=True).fill(body)
+        self.root.get_by_label(self.say("Display name")).fill(author)
+        self.root.get_by_label(self.say("Comment"), exact=True).fill(body)
         if email:
-            self.root.get_by_label("E-mail address (optional)").fill(email)
+            self.root.get_by_label(self.say("E-mail address (optional)")).fill(email)
 
     def send(self) -> None:
-        self.root.get_by_role("button", name="Send for moderation").click()
+        self.root.get_by_role("button", name=self.say("Send for moderation")).click()
 
 
 @pytest.fixture(params=["widget", "nojs"])
