@@ -23,6 +23,7 @@ from __future__ import annotations
 import gettext
 import json
 import re
+import shutil
 import subprocess
 import unicodedata
 import urllib.request
@@ -64,6 +65,13 @@ for _article in ARTICLES:
 def fonts_conf(tmp_path_factory) -> Path:
     """A fontconfig configuration: the system's, less every font but DejaVu that
     covers a script Tribune serves a font for."""
+    if shutil.which("fc-list") is None or not subprocess.run(
+            ["fc-list", ":charset=ac00", "file"], capture_output=True, text=True).stdout.strip():
+        reason = ("The desks' browser tests need fontconfig and a Korean and Chinese font "
+                  "(Debian: apt-get install fontconfig fonts-noto-cjk).")
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
     hidden = set()
     for letter, _file in SERVED.values():
         listed = subprocess.run(["fc-list", f":charset={ord(letter):x}", "file"],
