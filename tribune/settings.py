@@ -77,6 +77,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Onion hosts served over plain HTTP, past SecurityMiddleware's redirect.
+    "tribune.security.onion.OnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tribune.embed.cors.SiteCorsMiddleware",
@@ -238,6 +240,10 @@ SECURE_HSTS_PRELOAD = False
 # not comments.example.org) can be preloaded, and that is the publisher's call for
 # their whole domain, not Tribune's.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# The onion service's origin (http://<56 characters>.onion), when Tribune is also
+# served as one: HTTPS answers name it in Onion-Location (tribune.security.onion).
+# Add its host to TRIBUNE_ALLOWED_HOSTS too.
+TRIBUNE_ONION_ORIGIN = os.environ.get("TRIBUNE_ONION_ORIGIN", "").strip()
 
 # Tribune's own knobs.
 TRIBUNE_COMMENTER_COOKIE = "tribune_commenter"
@@ -256,7 +262,10 @@ TRIBUNE_RETENTION_NETWORK_HASH_DAYS = int(
 # an empty value switches that limit off. Counters live in the database unless
 # TRIBUNE_RATE_LIMIT_CACHE names a cache shared by every process (e.g. Redis).
 _RATE_DEFAULTS = {
-    "submit": {"commenter": "10/60,60/3600", "network": "60/60,600/3600"},
+    # "thread": only under a site whose readers come through shared exits (Tor,
+    # VPN), which is limited per commenter and per thread instead of per network.
+    "submit": {"commenter": "10/60,60/3600", "network": "60/60,600/3600",
+               "thread": "30/60,300/3600"},
     "report": {"commenter": "10/60,60/86400", "network": "60/60,600/86400"},
 }
 TRIBUNE_RATE_LIMITS = {

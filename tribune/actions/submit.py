@@ -33,11 +33,11 @@ from tribune.abuse.timing import submission_weigh
 from tribune.comments.commenters import (
     commenter_token_for_submission,
     commenter_token_signed,
-    token_hash,
 )
 from tribune.comments.models import Comment
 from tribune.comments.services import comment_write
 from tribune.moderation.decisions import comment_decide
+from tribune.moderation.restrictions import submission_rate_keys
 from tribune.notifications.events import comment_event
 from tribune.notifications.services import email_clean, notice_address_set, queue_alert_exists
 from tribune.privacy.services import network_hash
@@ -117,12 +117,16 @@ def submit(
                                confirmed=personal_information_confirmed)
     token, is_new = commenter_token_for_submission(request)
     network = network_hash(request)
+    ref = article_resolve(url=url)
     # Counted before anything is written; reads are never limited (tribune.abuse).
-    ratelimit_check(scope="submit", keys={"commenter": token_hash(token), "network": network})
+    # Who is counted depends on the site: a network is nobody's identity on a
+    # site whose readers come through shared exits.
+    ratelimit_check(scope="submit", keys=submission_rate_keys(
+        site=ref.site, thread_url=ref.url, commenter_token=token, network_hash=network))
     held = None
     if stamp is not None or form_age is not None:
         # The stamp names the thread by its normalised URL, as the form's does.
-        normalised = article_resolve(url=url).url
+        normalised = ref.url
         held = submission_weigh(
             age=stamp_age(stamp, url=normalised) if form_age is None else form_age,
             url=normalised, author=author, body=body, commenter_token=token,

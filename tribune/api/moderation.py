@@ -21,6 +21,11 @@ from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
 from tribune.moderation.bans import bans_of_commenter
 from tribune.moderation.permissions import can_see_desk, comments_visible_to
+from tribune.moderation.restrictions import (
+    network_restrict,
+    network_restriction_lift,
+    network_seen,
+)
 from tribune.moderation.selectors import (
     QUEUE_ORDERS,
     QUEUE_PAGE,
@@ -329,3 +334,73 @@ def thread_settings_change(request: HttpRequest, thread_id: IdParam, payload: Th
         moderation=payload.moderation,
         closes_at=payload.closes_at,
     ))
+
+
+# --- Network restrictions (issue #15): not bans; brief; the count first ------------
+
+
+class NetworkSeenOut(Schema):
+    others: int = Field(description="Other commenters seen from the commenter's networks "
+                        "in the window: what a restriction would also hold back.")
+    window_hours: int
+    networks: int = Field(description="How many networks (keyed hashes) it would name.")
+    shared_exits: bool = Field(description="True when the site's readers come through "
+                               "shared exits: networks cannot be restricted there.")
+    desks: list[str] = Field(description="Desks on which the caller may restrict them.")
+
+
+class NetworkRestrictionIn(Schema):
+    desk: str
+    hours: int = Field(description="1 to 24")
+    others_seen: int = Field(description="The `others` number the moderator confirmed; "
+                             "refused (400 others_changed) if it has grown since.")
+    reason: str | None = None
+
+
+class NetworkRestrictionOut(Schema):
+    id: int
+    desk: str
+    until: dt.datetime
+    others_seen: int
+    in_force: bool
+
+
+def _restriction_out(restriction) -> dict:
+    from django.utils import timezone
+
+    return {"id": restriction.pk, "desk": restriction.desk.code, "until": restriction.until,
+            "others_seen": restriction.others_seen,
+            "in_force": restriction.lifted_at is None and restriction.until > timezone.now()}
+
+
+@router.get("/commenters/{commenter_id}/network",
+            response={200: NetworkSeenOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut},
+            summary="Who else a restriction of the commenter's network would hold back")
+def network_seen_view(request: HttpRequest, commenter_id: IdParam):
+    seen = network_seen(actor=request.auth, commenter_id=commenter_id)
+    return {"others": seen.others, "window_hours": seen.window_hours,
+            "networks": len(seen.network_hashes), "shared_exits": seen.shared_exits,
+            "desks": [d.code for d in seen.desks]}
+
+
+@router.post("/commenters/{commenter_id}/network-restrictions",
+             response={201: list[NetworkRestrictionOut], 400: ErrorOut, 401: ErrorOut,
+                       403: ErrorOut, 404: ErrorOut, 415: ErrorOut},
+             summary="Restrict the commenter's networks on a desk for a few hours")
+def network_restrict_view(request: HttpRequest, commenter_id: IdParam,
+                          payload: NetworkRestrictionIn):
+    """Not a ban: every reader on those networks is held back. Desk editors and
+    administrators; never on a site whose readers come through shared exits."""
+    made = network_restrict(actor=request.auth, commenter_id=commenter_id,
+                            desk_code=payload.desk, hours=payload.hours,
+                            reason=payload.reason or "", others_seen=payload.others_seen)
+    return HttpStatus(201, [_restriction_out(r) for r in made])
+
+
+@router.post("/network-restrictions/{restriction_id}/lift",
+             response={200: NetworkRestrictionOut, 400: ErrorOut, 401: ErrorOut,
+                       404: ErrorOut},
+             summary="Lift a network restriction")
+def network_lift_view(request: HttpRequest, restriction_id: IdParam):
+    return _restriction_out(network_restriction_lift(actor=request.auth,
+                                                     restriction_id=restriction_id))

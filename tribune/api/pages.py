@@ -14,6 +14,7 @@ import json
 from django.utils.translation import gettext as _
 
 from tribune.core.errors import InvalidInput
+from tribune.core.timezones import coarse_time
 
 PAGE_MAX = 200
 
@@ -74,14 +75,23 @@ def published_page(
     data = json.loads(payload)
     comments: list[dict] = data.get("comments") or []
     if since:
-        after_time = since_parse(since)
+        # Published times are coarse (the site's day, hour or minute): a comment
+        # published in the same period as ``since`` is included, so none is
+        # missed; clients drop the ones they have by id.
+        thread = data.get("thread") or {}
+        after_time = coarse_time(since_parse(since), precision=thread.get("times", "minute"),
+                                 zone=thread.get("time_zone", "UTC"))
         comments = [c for c in comments if c.get("published")
-                    and _when(c["published"]) > after_time]
+                    and _when(c["published"]) >= after_time]
     total = len(comments)
-    comments = sorted(comments, key=_key)
+    # Stable: within one coarse period, the render's order (by exact times) stays.
+    comments = sorted(comments, key=lambda c: _key(c)[0])
     if cursor:
         start = cursor_decode(cursor)
-        comments = [c for c in comments if _key(c) > start]
+        at = next((n for n, c in enumerate(comments) if int(c.get("id") or 0) == start[1]),
+                  None)
+        comments = (comments[at + 1:] if at is not None
+                    else [c for c in comments if _key(c) > start])
     size = limit or PAGE_MAX
     page, rest = comments[:size], comments[size:]
     data["comments"] = page

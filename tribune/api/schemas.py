@@ -83,6 +83,11 @@ class ThreadOut(Schema):
     open: bool
     moderation: str
     count: int
+    times: str = Field(
+        default="day", description="Precision of the comments' times: day, hour or minute "
+        "(the site's choice; a coarse time helps nobody link a comment to a person).")
+    time_zone: str = Field(default="UTC", description="The desk's time zone (IANA name), "
+                           "in which the times are cut to that precision.")
 
 
 class PublicCommentOut(Schema):
@@ -90,7 +95,8 @@ class PublicCommentOut(Schema):
     parent: int | None
     author: str
     body: str
-    created: dt.datetime
+    created: dt.datetime = Field(description="When it was sent, cut to the thread's `times` "
+                                 "precision in its `time_zone` (e.g. the day's start).")
     published: dt.datetime | None
     edited: bool
     edit_clause: int | None
@@ -107,11 +113,12 @@ class ThreadCommentsOut(Schema):
         json_schema_extra={"examples": [{
             "thread": {"url": "https://news.example.org/2026/11/story",
                        "title": "Floods in the north", "desk": "en", "language": "en",
-                       "direction": "ltr", "open": True, "moderation": "pre", "count": 1},
+                       "direction": "ltr", "open": True, "moderation": "pre", "count": 1,
+                       "times": "day", "time_zone": "UTC"},
             "comments": [{"id": 41, "parent": None, "author": "Mina",
                           "body": "Thank you for this report.",
-                          "created": "2026-11-29T08:12:00+00:00",
-                          "published": "2026-11-29T08:30:00+00:00",
+                          "created": "2026-11-29T00:00:00+00:00",
+                          "published": "2026-11-29T00:00:00+00:00",
                           "edited": False, "edit_clause": None}],
         }]}
     )

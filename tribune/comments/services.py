@@ -136,11 +136,13 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
         raise PermissionDenied(
             _("Comments on this article are closed."), field="url", code="thread_closed"
         )
-    from tribune.moderation.bans import ban_refuse
+    # A ban of the commenter, or a moderator's restriction of their network.
+    from tribune.moderation.bans import sender_refuse
 
-    ban_refuse(
+    sender_refuse(
         commenter_token=commenter_token, network_hash=network_hash,
         desk_id=ref.thread.desk_id if ref.thread is not None else ref.site.default_desk_id,
+        shared_exits=ref.site.shared_exits,
     )
     if parent_id is not None:
         visible_parent = (
@@ -215,10 +217,11 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
     """The jobs of a batch (PostgreSQL) that the database, read inside the batch's
     transaction, does not let through as they are: a thread gone, closed or past
     its closing time, an origin no longer its site's, a body over the site's
-    limit now, a ban in force on the sender. Three queries, whatever the size of
-    the batch: the threads with their sites and origins, and the bans (one more
-    when a ban names networks). Their senders are submitted again, one
-    transaction each, and refused there with the right words."""
+    limit now, a ban in force on the commenter or a moderator's restriction of
+    their network. Three queries, whatever the size of the batch: the threads
+    with their sites and origins, the bans, and the restrictions. Their senders
+    are submitted again, one transaction each, and refused there with the right
+    words."""
     # PostgreSQL's own expressions, needed on PostgreSQL only; the bans module
     # imports this app's models (a peer), so it is imported when used, as above.
     from django.contrib.postgres.expressions import ArraySubquery
@@ -239,10 +242,11 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
                 or len(job.comment.body) > thread.site.body_max_length):
             refused.append(job)
         else:
-            senders.append((job, thread.desk_id))
-    barred = senders_barred(senders=[(job.token_hash, job.comment.network_hash, desk_id)
-                                     for job, desk_id in senders])
-    return refused + [job for (job, _desk), bar in zip(senders, barred, strict=True) if bar]
+            senders.append((job, thread.desk_id, thread.site.shared_exits))
+    barred = senders_barred(senders=[(job.token_hash, job.comment.network_hash, desk_id, shared)
+                                     for job, desk_id, shared in senders])
+    return refused + [job for (job, _desk, _shared), bar in zip(senders, barred, strict=True)
+                      if bar]
 
 
 # One statement for a whole batch on PostgreSQL, committed when it returns: the
@@ -265,10 +269,11 @@ ok AS (
       SELECT 1 FROM {ban} b JOIN {commenter} bc ON bc.id = b.commenter_id
       WHERE b.lifted_at IS NULL AND (b.until IS NULL OR b.until > %(now)s)
         AND (b.desk_id IS NULL OR b.desk_id = t.desk_id)
-        AND (bc.token_hash = job.token_hash
-             OR job.network_hash <> '' AND EXISTS (
-               SELECT 1 FROM {network} bn WHERE bn.ban_id = b.id
-                 AND bn.network_hash = job.network_hash AND bn.until > %(now)s)))
+        AND bc.token_hash = job.token_hash)
+    AND (job.network_hash = '' OR s.shared_exits OR NOT EXISTS (
+      SELECT 1 FROM {restriction} r
+      WHERE r.network_hash = job.network_hash AND r.desk_id = t.desk_id
+        AND r.lifted_at IS NULL AND r.until > %(now)s))
 ),
 c AS (
   INSERT INTO {commenter} (token_hash, created_at)
@@ -299,7 +304,7 @@ def _batch_write(jobs: list[_Job]) -> list[_Job]:
     # The bans' tables through Django's registry: moderation is a peer above.
     tables = {"thread": Thread, "site": Site, "origin": SiteOrigin,
               "ban": apps.get_model("moderation", "Ban"),
-              "network": apps.get_model("moderation", "BanNetwork"),
+              "restriction": apps.get_model("moderation", "NetworkRestriction"),
               "commenter": Commenter, "comment": Comment}
     sql = _BATCH_WRITE_SQL.format(
         rows=", ".join([_BATCH_ROW] * len(jobs)),

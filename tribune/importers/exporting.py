@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from tribune.accounts.models import SiteSecurity
 from tribune.comments.models import Comment, Commenter
 from tribune.integrations.models import Integration
-from tribune.moderation.models import Ban, BanNetwork, Decision, DeskAssignment, Report
+from tribune.moderation.models import Ban, Decision, DeskAssignment, Report
 from tribune.notifications.models import QueueAlert
 from tribune.privacy.models import Erasure
 from tribune.sites.models import Clause, Desk, Site, SiteOrigin
@@ -265,17 +265,13 @@ def _write_bans(out, counts, me: str) -> None:
             return
         last = page[-1].pk
         keys = _record_keys("ban", (b.pk for b in page))
-        networks = defaultdict(list)
-        for n in BanNetwork.objects.filter(ban__in=page).order_by("id"):
-            networks[n.ban_id].append(dump_fields(n, skip=set()))
         for ban in page:
             _line(out, {"type": "ban", "key": keys.get(ban.pk, f"{me}:{ban.pk}"),
                         "commenter": ban.commenter.token_hash,
                         "desk": ban.desk.code if ban.desk else None,
                         "created_by": _name(ban.created_by),
                         "lifted_by": _name(ban.lifted_by),
-                        "fields": dump_fields(ban, skip=set()),
-                        "networks": networks[ban.pk]})
+                        "fields": dump_fields(ban, skip=set())})
             counts["bans"] += 1
 
 
@@ -518,7 +514,7 @@ def restore_comment_extras(importer, pairs) -> None:
 
 
 def restore_ban(record: dict, importer) -> None:
-    """A ban, suspension or lifted ban, with the network hashes it matched."""
+    """A ban, suspension or lifted ban."""
     key = str(record["key"])
     if _recorded(importer, "ban", key) is not None:
         return
@@ -535,8 +531,7 @@ def restore_ban(record: dict, importer) -> None:
         lifted_by=_user(record.get("lifted_by"), _("A ban")),
         **load_fields(Ban, record["fields"], skip={"commenter", "desk", "created_by",
                                                    "lifted_by"}))
-    BanNetwork.objects.bulk_create(
-        BanNetwork(ban=ban, **load_fields(BanNetwork, n, skip={"ban"}))
-        for n in record.get("networks") or [])
+    # A ban names a person, never a network (issue #15): the "networks" of
+    # older exports are left out; their daily-keyed hashes match nothing now.
     ImportedRecord.objects.create(kind="ban", key=key, object_id=ban.pk)
     _count(importer, "bans")

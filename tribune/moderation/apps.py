@@ -6,12 +6,13 @@ class ModerationConfig(AppConfig):
     label = "moderation"
 
     def ready(self) -> None:
-        # Every process keeps the bans in force under the BANS stamp; publishing,
+        # Every process keeps the bans and network restrictions in force under
+        # the BANS stamp; publishing,
         # below moderation, is told which rows bump it.
         from tribune.publishing.signals import stamp_on_change
         from tribune.publishing.store import BANS
 
-        from .models import Ban, BanNetwork
+        from .models import Ban, NetworkRestriction
 
         stamp_on_change(Ban, BANS)
-        stamp_on_change(BanNetwork, BANS)
+        stamp_on_change(NetworkRestriction, BANS)

@@ -1,11 +1,11 @@
 """Bans and suspensions of pseudonymous commenters.
 
 A ban names a commenter (their cookie's token, hashed) on one desk or on every
-desk, permanently or until a time (a suspension). So that a fresh cookie does
-not escape it, it also names the keyed network hashes the commenter wrote from
-recently, for ``TRIBUNE_BAN_NETWORK_HOURS`` (24 by default). Those hashes are
-the daily-keyed HMACs of :mod:`tribune.privacy`: no address is ever stored, and
-a hash stops matching when the day's key is destroyed, whichever comes first.
+desk, permanently or until a time (a suspension). It names a person, never a
+network: readers share exits (Tor, VPNs, carrier-grade NAT, office networks),
+and one troll's ban must not silence, or accuse, everyone behind the same exit.
+Holding back a network is a separate, explicit and short-lived moderator action
+(:mod:`tribune.moderation.restrictions`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Q
@@ -27,15 +26,12 @@ from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
 from tribune.sites.models import Desk
 
-from .models import Ban, BanNetwork
+from .models import Ban, NetworkRestriction
 from .permissions import can_ban_on_desk, may_ban_everywhere, moderator_desk_ids
+from .restrictions import network_restriction_refuse
 
 REASON_MAX = 500
 SUSPENSION_DAYS_MAX = 3650
-
-
-def network_window() -> dt.timedelta:
-    return dt.timedelta(hours=settings.TRIBUNE_BAN_NETWORK_HOURS)
 
 
 def _active(now: dt.datetime) -> Q:
@@ -90,24 +86,11 @@ def ban_create(
     if isinstance(reason, str) and reason.strip() or not isinstance(reason, str | None):
         clean_reason = clean_text(reason, field="reason", max_length=REASON_MAX,
                                   allow_newlines=True)
-    now = timezone.now()
     with transaction.atomic():
-        ban = Ban.objects.create(
+        return Ban.objects.create(
             commenter=commenter, desk=desk, until=until, reason=clean_reason,
-            created_by=actor, created_at=now,
+            created_by=actor, created_at=timezone.now(),
         )
-        hashes = set(
-            Comment.objects.filter(commenter=commenter, submitted_at__gte=now - network_window())
-            .exclude(network_hash="")
-            .values_list("network_hash", flat=True)
-        )
-        network_until = now + network_window()
-        if until is not None:
-            network_until = min(network_until, until)
-        BanNetwork.objects.bulk_create(
-            BanNetwork(ban=ban, network_hash=h, until=network_until) for h in sorted(hashes)
-        )
-    return ban
 
 
 def ban_lift(*, actor: AbstractBaseUser, ban_id: object) -> Ban:
@@ -134,60 +117,42 @@ class _BanInForce:
     token_hash: str
     desk_id: int | None
     until: dt.datetime | None
-    networks: tuple[tuple[str, dt.datetime], ...]
 
-    def bars(self, *, token_hash: str, network_hash: str, desk_id: int,
-             now: dt.datetime) -> bool:
+    def bars(self, *, token_hash: str, desk_id: int, now: dt.datetime) -> bool:
         if self.desk_id is not None and self.desk_id != desk_id:
             return False
         if self.until is not None and self.until <= now:
             return False
-        return bool(token_hash) and token_hash == self.token_hash or bool(network_hash) and any(
-            h == network_hash and until > now for h, until in self.networks)
+        return bool(token_hash) and token_hash == self.token_hash
 
 
 def _bans_in_force(where: Q | None = None) -> list[_BanInForce]:
-    """The bans neither lifted nor over (narrowed by ``where``), with the network
-    hashes they still name: two queries."""
-    now = timezone.now()
-    bans = Ban.objects.filter(_active(now))
+    """The bans neither lifted nor over (narrowed by ``where``): one query."""
+    bans = Ban.objects.filter(_active(timezone.now()))
     if where is not None:
-        bans = bans.filter(where).distinct()
-    rows = list(bans.values_list("pk", "commenter__token_hash", "desk_id", "until"))
-    if not rows:  # most senders: no second query
-        return []
-    networks: dict[int, list[tuple[str, dt.datetime]]] = {}
-    # A subquery, not a list of ids: however many bans are in force, no limit on
-    # query parameters is reached.
-    for ban_id, network_hash, until in BanNetwork.objects.filter(
-            ban_id__in=bans.values("pk"), until__gt=now).values_list(
-            "ban_id", "network_hash", "until"):
-        networks.setdefault(ban_id, []).append((network_hash, until))
-    return [_BanInForce(token_hash=h, desk_id=desk_id, until=until,
-                        networks=tuple(networks.get(pk, ())))
-            for pk, h, desk_id, until in rows]
+        bans = bans.filter(where)
+    return [_BanInForce(token_hash=h, desk_id=desk_id, until=until)
+            for h, desk_id, until in bans.values_list("commenter__token_hash", "desk_id", "until")]
 
 
 class _BanIndex:
-    """Every ban in force, by the commenter's token hash and by network hash."""
+    """Every ban in force, by the commenter's token hash."""
 
     def __init__(self, bans: list[_BanInForce]):
         self.by_token: dict[str, list[_BanInForce]] = {}
-        self.by_network: dict[str, list[_BanInForce]] = {}
         for ban in bans:
             self.by_token.setdefault(ban.token_hash, []).append(ban)
-            for network_hash, _until in ban.networks:
-                self.by_network.setdefault(network_hash, []).append(ban)
 
-    def candidates(self, *, token_hash: str, network_hash: str) -> list[_BanInForce]:
-        return [*self.by_token.get(token_hash, ()), *self.by_network.get(network_hash, ())]
+    def candidates(self, *, token_hash: str) -> list[_BanInForce]:
+        return list(self.by_token.get(token_hash, ()))
 
 
 def ban_matching(
-    *, commenter_token: str | None, network_hash: str, desk_id: int
+    *, commenter_token: str | None, desk_id: int, network_hash: str = ""
 ) -> BanMatch | None:
-    """The ban in force that bars this sender from this desk, if any (the one
-    lasting longest), matched by commenter token or by recent network hash.
+    """The ban in force that bars this commenter from this desk, if any (the one
+    lasting longest), matched by commenter token only: ``network_hash`` is
+    accepted for older callers and never matched (a ban is of a person).
 
     Every submission asks, so the bans in force are kept in each process until
     one is made, lifted or deleted (stamp ``BANS`` of the render store); without
@@ -195,51 +160,50 @@ def ban_matching(
     from tribune.publishing.store import BANS, store
 
     hashed = token_hash(commenter_token) if commenter_token else ""
-    if not hashed and not network_hash:
+    if not hashed:
         return None
     renders = store()
     # Inside a transaction (a submission on PostgreSQL) the sender's own bans are
     # read: remembered answers are not used there, and every ban is too many.
     if renders.enabled and not connection.in_atomic_block:
         index = renders.remembered(BANS, "bans_in_force", lambda: _BanIndex(_bans_in_force()))
-        candidates = index.candidates(token_hash=hashed, network_hash=network_hash)
+        candidates = index.candidates(token_hash=hashed)
     else:
-        where = Q()
-        if hashed:
-            where |= Q(commenter__token_hash=hashed)
-        if network_hash:
-            where |= Q(networks__network_hash=network_hash)
-        candidates = _bans_in_force(where)
+        candidates = _bans_in_force(Q(commenter__token_hash=hashed))
     now = timezone.now()
     bans = [ban.until for ban in candidates
-            if ban.bars(token_hash=hashed, network_hash=network_hash, desk_id=desk_id, now=now)]
+            if ban.bars(token_hash=hashed, desk_id=desk_id, now=now)]
     if not bans:
         return None
     return BanMatch(until=None if None in bans else max(bans))
 
 
-def senders_barred(*, senders: list[tuple[str, str, int]]) -> list[bool]:
-    """For each sender (token hash, network hash, desk id), whether a ban in force
-    bars them, read from the database (a batch of submissions asks inside its
-    transaction): the bans of all of them in one query, one more when a ban
-    names networks."""
-    hashes = {hashed for hashed, _network, _desk in senders if hashed}
-    networks = {network for _hashed, network, _desk in senders if network}
-    if not hashes and not networks:
-        return [False] * len(senders)
-    candidates = _bans_in_force(Q(commenter__token_hash__in=hashes)
-                                | Q(networks__network_hash__in=networks))
+def senders_barred(*, senders: list[tuple[str, str, int, bool]]) -> list[bool]:
+    """For each sender (token hash, network hash, desk id, whether the site's
+    readers come through shared exits), whether a ban of the commenter or a
+    moderator's restriction of their network bars them, read from the database
+    (a batch of submissions asks inside its transaction): two queries, whatever
+    the number of senders."""
+    hashes = {hashed for hashed, _network, _desk, _shared in senders if hashed}
+    networks = {network for _hashed, network, _desk, shared in senders
+                if network and not shared}
     now = timezone.now()
-    return [any(ban.bars(token_hash=hashed, network_hash=network, desk_id=desk, now=now)
-                for ban in candidates) for hashed, network, desk in senders]
+    bans = list(_bans_in_force(Q(commenter__token_hash__in=hashes))) if hashes else []
+    restricted = set()
+    if networks:
+        restricted = set(NetworkRestriction.objects.filter(
+            lifted_at__isnull=True, until__gt=now, network_hash__in=networks,
+        ).values_list("network_hash", "desk_id"))
+    return [any(ban.bars(token_hash=hashed, desk_id=desk, now=now) for ban in bans)
+            or (not shared and (network, desk) in restricted)
+            for hashed, network, desk, shared in senders]
 
 
-def ban_refuse(*, commenter_token: str | None, network_hash: str, desk_id: int) -> None:
-    """Raise ``PermissionDenied`` (code ``banned``) when a ban bars the sender,
-    saying until when."""
-    match = ban_matching(
-        commenter_token=commenter_token, network_hash=network_hash, desk_id=desk_id
-    )
+def ban_refuse(*, commenter_token: str | None, desk_id: int, network_hash: str = "") -> None:
+    """Raise ``PermissionDenied`` (code ``banned``) when a ban bars the commenter,
+    saying until when. Networks are not banned: see
+    :func:`sender_refuse`."""
+    match = ban_matching(commenter_token=commenter_token, desk_id=desk_id)
     if match is None:
         return
     if match.until is None:
@@ -265,3 +229,14 @@ def bans_of_commenter(*, user: AbstractBaseUser, commenter_id: int) -> list[Ban]
 def ban_in_force(ban: Ban) -> bool:
     now = timezone.now()
     return ban.lifted_at is None and (ban.until is None or ban.until > now)
+
+
+def sender_refuse(*, commenter_token: str | None, network_hash: str, desk_id: int,
+                  shared_exits: bool) -> None:
+    """Everything that bars a sender from a desk, for the submission path: a ban
+    of the commenter, then a moderator's restriction of their network (never on
+    a site whose readers come through shared exits,
+    :mod:`tribune.moderation.restrictions`)."""
+    ban_refuse(commenter_token=commenter_token, desk_id=desk_id)
+    network_restriction_refuse(network_hash=network_hash, desk_id=desk_id,
+                               shared_exits=shared_exits)

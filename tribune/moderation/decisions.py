@@ -179,7 +179,7 @@ def comment_decide(
         comment.save(update_fields=[
             "status", "edited_body", "decision_clause", "decided_at", "published_at",
         ])
-        Decision.objects.create(
+        decision = Decision.objects.create(
             comment=comment,
             moderator=moderator,
             action=action,
@@ -193,6 +193,12 @@ def comment_decide(
             body_after=comment.published_body,
             created_at=now,
         )
+        if cited is not None and cited.personal_information:
+            # What the decision removed goes to the redaction vault, sealed.
+            from tribune.privacy.vault import decision_redact
+
+            decision_redact(comment=comment, decision=decision, before_body=before_body,
+                            days=site.redaction_days, now=now)
         if comment.status == Status.REJECTED:
             Report.objects.filter(comment=comment, resolved_at__isnull=True).update(
                 resolved_at=now, resolved_by=moderator, resolution=Resolution.REMOVED
@@ -223,6 +229,12 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
     ):
         raise Conflict(refusal, code="undo_unavailable")
     previous = decisions.exclude(pk=last.pk).first()
+    from tribune.privacy.vault import original_take_back
+
+    if (sealed := original_take_back(decision=last)) is not None:
+        # Undoing a personal-information decision: its removed text comes back.
+        comment.body, last.body_before = sealed["original"], sealed["before"]
+        Comment.objects.filter(pk=comment.pk).update(body=comment.body)
     before_status, before_body = comment.status, comment.published_body
     comment.status = last.status_before
     comment.edited_body = last.body_before if last.body_before != comment.body else None

@@ -120,22 +120,41 @@ class Ban(models.Model):
         return f"ban of {self.commenter_id}"
 
 
-class BanNetwork(models.Model):
-    """A keyed network hash the banned commenter wrote from, matched for a
-    limited time (``TRIBUNE_BAN_NETWORK_HOURS``) so that a fresh cookie from the
-    same network does not escape the ban. The hash is the daily-keyed HMAC of
-    :mod:`tribune.privacy`: it never reveals an address, and stops matching when
-    the day's key rotates, whatever ``until`` says."""
+class NetworkRestriction(models.Model):
+    """A network (its keyed hash) barred from commenting on a desk for a few
+    hours: a moderator's explicit, short-lived action, never a side effect of a
+    ban. The hash is the daily-keyed HMAC of :mod:`tribune.privacy`: it never
+    reveals an address, and stops matching when the day's key is destroyed,
+    whatever ``until`` says. ``others_seen`` is what the moderator was shown
+    before confirming: how many other commenters wrote from the network in the
+    window."""
 
-    ban = models.ForeignKey(Ban, on_delete=models.CASCADE, related_name="networks")
     network_hash = models.CharField(max_length=64)
+    desk = models.ForeignKey(Desk, on_delete=models.CASCADE, related_name="network_restrictions")
+    # The commenter whose comments named the network (for the record).
+    commenter = models.ForeignKey(
+        Commenter, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="network_restrictions",
+    )
     until = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    others_seen = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restrictions_made"
+    )
+    created_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="restrictions_lifted",
+    )
 
     class Meta:
-        indexes = [models.Index(fields=["network_hash", "until"], name="ban_network_idx")]
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["network_hash", "until"], name="restriction_network_idx")]
 
     def __str__(self) -> str:
-        return f"network of ban {self.ban_id}"
+        return f"restriction of a network on desk {self.desk_id}"
 
 
 class ReportReason(models.TextChoices):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from tribune.actions.ban import ban_end, commenter_ban
 from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import PermissionDenied, TribuneError
+from tribune.privacy.vault import originals_kept_among
 from tribune.sites.models import Desk
 from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import site_auto_close_set, thread_settings_update
@@ -80,6 +81,7 @@ def _commenter_page(request: HttpRequest, commenter_id: int, *, form: BanForm | 
         "ban_desks": ban_desks,
         "can_ban_everywhere": user.is_superuser,
         "form": form or BanForm(initial={"length": "7"}),
+        "kept_originals": originals_kept_among(comment_ids=[c.pk for c in comments]),
         "problem": problem,
     }, status=status)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,62 @@ class Erasure(models.Model):
 
     def __str__(self) -> str:
         return f"erasure of comment {self.comment_id} ({self.reason})"
+
+
+class VaultKey(models.Model):
+    """The key that seals the redaction vault's originals expiring on one UTC
+    day. It is destroyed once that day is over (``tribune purge``, and whenever
+    a key is made), after which those originals cannot be read by anyone, in
+    the database or in any backup. Backups never hold these keys."""
+
+    day = models.DateField(unique=True)
+    secret = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"vault key for {self.day}"
+
+
+class RedactedOriginal(models.Model):
+    """What a moderator removed under a personal-information clause, sealed
+    (AES-GCM) under the vault key of the day it expires; kept for the site's
+    ``redaction_days`` for appeals and audit, then deleted."""
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="redacted_originals"
+    )
+    decision = models.OneToOneField(
+        "moderation.Decision", on_delete=models.CASCADE, related_name="redacted_original"
+    )
+    key_day = models.DateField()
+    nonce = models.BinaryField()
+    sealed = models.BinaryField()
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["expires_at"], name="redacted_expiry_idx")]
+
+    def __str__(self) -> str:
+        return f"redacted original of comment {self.comment_id}"
+
+
+class VaultReading(models.Model):
+    """The audit of every reading of a redacted original: who, when, which."""
+
+    comment = models.ForeignKey(
+        "comments.Comment", on_delete=models.CASCADE, related_name="vault_readings"
+    )
+    decision = models.ForeignKey(
+        "moderation.Decision", on_delete=models.CASCADE, related_name="vault_readings"
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="vault_readings"
+    )
+    read_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-read_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"reading of comment {self.comment_id}'s original"

@@ -13,6 +13,9 @@ Retention (``tribune purge``, run daily from cron or a timer):
   grouping old comments together.
 - Network keys older than ``TRIBUNE_NETWORK_KEY_DAYS`` and expired rate-limit
   counters are deleted.
+- Originals in the redaction vault (:mod:`tribune.privacy.vault`) past their
+  site's ``redaction_days`` are deleted, and the vault keys of days that are
+  over are destroyed.
 
 A reader (holder of a commenter token) may export their comments with every
 decision on them, and delete them:
@@ -44,8 +47,9 @@ from tribune.core.errors import NotFound
 from tribune.core.ids import parse_id
 from tribune.publishing.services import thread_publish
 
-from .models import Erasure, ErasureReason
+from .models import Erasure, ErasureReason, RedactedOriginal
 from .services import network_keys_destroy
+from .vault import originals_expire
 
 EXPORT_FORMAT = "tribune.reader-export/1"
 
@@ -77,6 +81,7 @@ def _erase_locked(comment: Comment, *, reason: str, now: dt.datetime) -> None:
     )
     # The audit rows (moderation, above privacy) through their relation, not their model.
     comment.decisions.update(body_before="", body_after="", note="")
+    RedactedOriginal.objects.filter(comment_id=comment.pk).delete()
     _blank_reports([comment.pk])
     if (addresses := _notice_addresses()) is not None:
         addresses.objects.filter(comment_id=comment.pk).delete()
@@ -94,6 +99,8 @@ class PurgeReport:
     network_keys_destroyed: int = 0
     email_addresses_deleted: int = 0
     rate_counters_deleted: int = 0
+    redacted_originals_deleted: int = 0
+    vault_keys_destroyed: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -131,6 +138,8 @@ def retention_purge(
         report.network_hashes_cleared = stale_hashes.count()
         if (addresses := _notice_addresses()) is not None:
             report.email_addresses_deleted = addresses.objects.filter(expires_at__lt=now).count()
+        report.redacted_originals_deleted, report.vault_keys_destroyed = originals_expire(
+            now=now, dry_run=True)
         return report
 
     for comment_id in list(
@@ -155,6 +164,7 @@ def retention_purge(
     from tribune.abuse.services import ratelimit_expired_delete
 
     report.rate_counters_deleted = ratelimit_expired_delete(now=now)
+    report.redacted_originals_deleted, report.vault_keys_destroyed = originals_expire(now=now)
     return report
 
 

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from tribune.core.errors import InvalidInput
+from tribune.core.hosts import is_onion_host
 
 from .http import JSON_TYPE, content_language, etag_matches, json_etag
 from .selectors import _ZERO, url_normalised
@@ -115,6 +116,10 @@ class PublishedFastPath:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path != COMMENTS_PATH and path != COUNTS_PATH:
+            return self.app(environ, start_response)
+        if is_onion_host(environ.get("HTTP_HOST", "")):
+            # Onion hosts get other headers (no HSTS): Django answers them, and
+            # what is learned from them never serves the clear web.
             return self.app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "")
         template = self._headers.get(path)

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tribune.comments.models import Comment, Status
+from tribune.core.timezones import coarse_time
 from tribune.threads.models import Thread
 
 from .models import ThreadRender
@@ -20,7 +21,8 @@ def thread_summary(thread: Thread | None, *, url: str, count: int) -> dict:
     """The public description of a thread (also for one not yet created)."""
     if thread is None:
         return {"url": url, "title": "", "desk": None, "language": None, "direction": "ltr",
-                "open": True, "moderation": "pre", "count": 0}
+                "open": True, "moderation": "pre", "count": 0, "times": "day",
+                "time_zone": "UTC"}
     return {
         "url": thread.url,
         "title": thread.title,
@@ -30,17 +32,24 @@ def thread_summary(thread: Thread | None, *, url: str, count: int) -> dict:
         "open": thread.is_open,
         "moderation": thread.moderation,
         "count": count,
+        # Published times are given at this precision, in this time zone.
+        "times": thread.site.public_times,
+        "time_zone": thread.desk.time_zone,
     }
 
 
-def _public_comment(comment: Comment) -> dict:
+def _public_comment(comment: Comment, *, precision: str, zone: str) -> dict:
+    """A comment as readers see it: its times cut to the site's precision in the
+    desk's time zone (moderators see exact times elsewhere)."""
+    published = comment.published_at
     return {
         "id": comment.pk,
         "parent": comment.parent_id,
         "author": comment.author,
         "body": comment.published_body,
-        "created": comment.submitted_at.isoformat(),
-        "published": comment.published_at.isoformat() if comment.published_at else None,
+        "created": coarse_time(comment.submitted_at, precision=precision, zone=zone).isoformat(),
+        "published": (coarse_time(published, precision=precision, zone=zone).isoformat()
+                      if published else None),
         "edited": comment.is_edited,
         "edit_clause": comment.decision_clause if comment.is_edited else None,
     }
@@ -90,10 +99,12 @@ def thread_publish(*, thread: Thread) -> ThreadRender:
 
 
 def _thread_render(thread: Thread) -> ThreadRender:
+    precision, zone = thread.site.public_times, thread.desk.time_zone
     comments = [
-        _public_comment(c)
+        _public_comment(c, precision=precision, zone=zone)
         # A comment its author deleted keeps its status for the record but is no
-        # longer shown (tribune.privacy.retention).
+        # longer shown (tribune.privacy.retention). Ordered by exact times: coarse
+        # times shown never change the published order.
         for c in Comment.objects.filter(
             thread=thread, status=Status.APPROVED, erasure__isnull=True
         ).order_by("submitted_at", "id")

@@ -28,6 +28,8 @@ from pathlib import Path
 
 from django.db import connections
 
+from tribune.privacy.vault import VAULT_KEY_TABLE
+
 EXPECTED_TABLE = "django_migrations"
 
 
@@ -82,6 +84,11 @@ def _sqlite_backup(target: Path) -> BackupResult:
             # pages=-1: one step, so the copy is one consistent snapshot even while
             # the server commits (a stepwise copy would restart on every write).
             source.backup(dest, pages=-1)
+            # Backups never hold the redaction vault's keys: a restore gives
+            # back no removed personal information (tribune.privacy.vault).
+            with dest:
+                dest.execute(f"DELETE FROM {VAULT_KEY_TABLE}")  # noqa: S608 - a constant
+            dest.execute("VACUUM")
             dest.execute("PRAGMA journal_mode=DELETE")
         finally:
             dest.close()
@@ -163,7 +170,9 @@ def _pg_backup(target: Path) -> BackupResult:
     os.close(fd)
     temp = Path(temp_name)
     try:
-        _run([tool, "--format=custom", "--no-owner", "--no-privileges", "--file", str(temp)])
+        # The redaction vault's keys stay out (tribune.privacy.vault).
+        _run([tool, "--format=custom", "--no-owner", "--no-privileges",
+              f"--exclude-table-data={VAULT_KEY_TABLE}", "--file", str(temp)])
         os.chmod(temp, 0o600)
         os.replace(temp, target)
     finally:

@@ -10,6 +10,23 @@ class Direction(models.TextChoices):
     RTL = "rtl", _("right to left")
 
 
+def time_zone_valid(value: str) -> None:
+    """An IANA time zone name (``Asia/Seoul``), as ``zoneinfo`` knows it."""
+    from tribune.core.timezones import zone_of
+
+    zone_of(value)
+
+
+class PublicTimes(models.TextChoices):
+    """How precisely published views (no-JS page, widget, public API) give a
+    comment's time: a coarse time helps nobody correlate a comment with a
+    person's activity. Moderators always see exact times."""
+
+    DAY = "day", _("the day")
+    HOUR = "hour", _("the hour")
+    MINUTE = "minute", _("the minute")
+
+
 class Desk(models.Model):
     """A language service of the publisher (Korean, Uyghur, English…)."""
 
@@ -17,6 +34,8 @@ class Desk(models.Model):
     name = models.CharField(max_length=100)
     language = models.CharField(max_length=16, help_text=_("BCP 47 code, e.g. ko, ug, zh-hans"))
     direction = models.CharField(max_length=3, choices=Direction.choices, default=Direction.LTR)
+    # Published dates are given in the desk's time zone (its readers' day).
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[time_zone_valid])
 
     class Meta:
         ordering = ["code"]
@@ -43,10 +62,28 @@ class Site(models.Model):
     auto_close_days = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3650)]
     )
+    # Readers come through shared exits (Tor, VPN): a network is no one's
+    # identity there, so moderators cannot restrict networks, and rate limits
+    # count per commenter and per thread instead of per network.
+    shared_exits = models.BooleanField(default=False)
+    public_times = models.CharField(
+        max_length=6, choices=PublicTimes.choices, default=PublicTimes.DAY
+    )
+    # The original of a comment edited or rejected under a personal-information
+    # clause is kept (encrypted) this many days, for appeals and audit.
+    redaction_days = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(public_times__in=PublicTimes.values),
+                name="site_public_times_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,6 +106,9 @@ class Clause(models.Model):
     number = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=120)
     text = models.TextField()
+    # A decision under this clause removes personal information: the original
+    # goes to the redaction vault (tribune.privacy.vault), never kept in clear.
+    personal_information = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["site", "number"]

@@ -14,6 +14,10 @@ from tribune.core.errors import Conflict, InvalidInput, NotFound
 from .models import Clause, Desk, Direction, Site, SiteOrigin
 from .url_rules import origin_of
 
+# The default clause whose decisions remove personal information (its original
+# goes to the redaction vault, tribune.privacy.vault).
+PERSONAL_INFORMATION_CLAUSE = "No personal information about others"
+
 # Written once in English and translated at display time. Numbers are part of
 # the contract: decisions cite a clause by its number.
 DEFAULT_CLAUSES: list[tuple[str, str]] = [
@@ -101,7 +105,8 @@ def site_create(*, origins: list[str], name: str = "", desk: Desk) -> Site:
     site = Site.objects.create(name=(name or normalised[0]).strip()[:200], default_desk=desk)
     SiteOrigin.objects.bulk_create(SiteOrigin(site=site, origin=o) for o in normalised)
     Clause.objects.bulk_create(
-        Clause(site=site, number=number, title=title, text=text)
+        Clause(site=site, number=number, title=title, text=text,
+               personal_information=title == PERSONAL_INFORMATION_CLAUSE)
         for number, (title, text) in enumerate(DEFAULT_CLAUSES, start=1)
     )
     return site

@@ -46,7 +46,8 @@ def test_rules_parse_and_bad_settings_are_named():
 
 def test_the_defaults_are_stated_in_settings(settings):
     assert settings.TRIBUNE_RATE_LIMITS["submit"] == {
-        "commenter": "10/60,60/3600", "network": "60/60,600/3600"}
+        "commenter": "10/60,60/3600", "network": "60/60,600/3600",
+        "thread": "30/60,300/3600"}  # per thread: only on a site with shared exits
     assert set(settings.TRIBUNE_RATE_LIMITS["report"]) == {"commenter", "network"}
 
 

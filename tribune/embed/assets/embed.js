@@ -79,13 +79,22 @@
     for (var k in params) if (params[k]) parts.push(k + "=" + encodeURIComponent(params[k]));
     return "?" + parts.join("&");
   }
-  function when(iso) {
+  function when(iso, times) {
+    // Published times come coarse (the site's day, hour or minute, in the desk's
+    // time zone): shown in that zone at that precision, never finer.
     var d = new Date(iso);
     var text = iso;
+    var options = { dateStyle: "medium", timeStyle: "short" };
+    if (times === "day") options = { dateStyle: "medium" };
+    if (times && thread && thread.time_zone) options.timeZone = thread.time_zone;
+    if (times && times !== "day") options.timeZoneName = "short";
     try {
-      text = d.toLocaleString(conf.lang, { dateStyle: "medium", timeStyle: "short" });
-    } catch (e) { /* keep the ISO text */ }
-    return el("time", { datetime: iso }, text);
+      text = d.toLocaleString(conf.lang, options);
+    } catch (e) {
+      try { delete options.timeZone; text = d.toLocaleString(conf.lang, options); }
+      catch (e2) { /* keep the ISO text */ }
+    }
+    return el("time", { datetime: times === "day" ? iso.slice(0, 10) : iso }, text);
   }
 
   function sentHere() {
@@ -160,7 +169,7 @@
     var children = byParent[c.id] || [];
     var item = el("li", { "class": "trb-comment", id: "tribune-comment-" + c.id },
       el("p", { "class": "trb-meta" }, el("strong", { "class": "trb-author", dir: "auto" },
-        c.author), " ", when(c.created)),
+        c.author), " ", when(c.created, (thread && thread.times) || "day")),
       inReplyTo ? el("p", { "class": "trb-hint" }, fmt("in_reply_to", { name: inReplyTo })) : null,
       el("p", { "class": "trb-body", dir: "auto" }, c.body),
       c.edited ? el("p", { "class": "trb-edit-note" }, editNote(c)) : null);

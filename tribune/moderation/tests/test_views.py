@@ -331,16 +331,19 @@ def test_edit_with_a_clause_publishes_the_edit_and_keeps_the_original(
     assert published[0]["edited"] is True
     assert published[0]["edit_clause"] == 4
     comment.refresh_from_db()
-    assert comment.body == "Great piece. Call me on 555-0100!"
+    # Clause 4 is about personal information: the original is sealed in the
+    # redaction vault (tribune/privacy/tests/test_vault.py), not kept in clear.
+    assert comment.body == ""
     assert comment.edited_body == "Great piece."
     decision = Decision.objects.get(comment=comment)
     assert decision.action == "edit" and decision.clause == 4
-    assert decision.body_before == "Great piece. Call me on 555-0100!"
+    assert decision.body_before == ""
     assert decision.body_after == "Great piece."
 
     html = desk_client.get(QUEUE, {"status": "approved"}).content.decode()
-    assert "Edited text (published)" in html and "Original text" in html
-    assert "Great piece. Call me on 555-0100!" in html
+    assert "Edited text (published)" in html
+    assert "Original text removed (personal information)" in html
+    assert "555-0100" not in html
     assert "4. No personal information about others" in html
 
 

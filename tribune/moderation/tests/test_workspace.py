@@ -212,21 +212,16 @@ def submit(token: str, network: str = "", body: str = "Hello again") -> Comment:
                           network_hash=network)
 
 
-def test_a_ban_refuses_the_commenter_and_their_network_for_a_while(site, editor, settings):
+def test_a_ban_refuses_the_commenter_not_their_network(site, editor, settings):
     token = secrets.token_urlsafe(16)
     first = submit(token, network="a" * 64)
     ban = ban_create(actor=editor, commenter_id=first.commenter_id, desk_code="en")
     with pytest.raises(PermissionDenied) as refused:
-        submit(token)
+        submit(token, network="a" * 64)
     assert refused.value.code == "banned" and "barred" in refused.value.message
-    # A fresh cookie from the same network is refused too…
-    with pytest.raises(PermissionDenied):
-        submit(secrets.token_urlsafe(16), network="a" * 64)
-    # …another network is not.
-    submit(secrets.token_urlsafe(16), network="b" * 64)
-    # The network part ends after its window.
-    ban.networks.update(until=timezone.now() - dt.timedelta(seconds=1))
-    submit(secrets.token_urlsafe(16), network="a" * 64)
+    # Another reader on the same network (a Tor exit, a VPN, an office) is not
+    # punished for the troll (issue #15): restricting a network is its own action.
+    assert submit(secrets.token_urlsafe(16), network="a" * 64).status == Status.PENDING
     ban_lift(actor=editor, ban_id=ban.pk)
     submit(token)
 

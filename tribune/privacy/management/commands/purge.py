@@ -13,6 +13,8 @@ _LABELS = {
     "network_keys_destroyed": "network keys destroyed",
     "email_addresses_deleted": "expired e-mail addresses deleted",
     "rate_counters_deleted": "expired rate-limit counters deleted",
+    "redacted_originals_deleted": "redacted originals past their retention deleted",
+    "vault_keys_destroyed": "vault keys destroyed",
 }
 
 
@@ -47,7 +49,8 @@ class Command(BaseCommand):
                                  network_hash_days=network_hash_days, dry_run=dry_run)
         verb = "would be" if dry_run else "were"
         for key, count in report.as_dict().items():
-            if dry_run and key in ("network_keys_destroyed", "rate_counters_deleted"):
+            if dry_run and key in ("network_keys_destroyed", "rate_counters_deleted",
+                                   "vault_keys_destroyed"):
                 continue
             self.stdout.write(f"{count} {_LABELS[key]}" + (f" ({verb} removed)" if dry_run
                                                            else ""))
