@@ -16,6 +16,7 @@ from tribune.core.errors import InvalidInput
 from tribune.embed.origins import origin_check_for_article
 from tribune.publishing.http import conditional_response, json_etag, render_response
 from tribune.publishing.selectors import published_counts, published_render, published_view
+from tribune.threads.language import ref_desk, request_speak, request_speak_article
 from tribune.threads.services import article_resolve
 
 from .pages import published_page
@@ -47,6 +48,7 @@ def thread_comments(request: HttpRequest, url: str, limit: int | None = None,
         # The whole thread: the render as stored, no query in steady state.
         render = published_render(url=url)
         return render_response(request, render.body, render.etag, render.language)
+    request_speak_article(request, url)  # a refused cursor or date: in the desk's language
     body, etag = published_view(url=url)
     body, etag = published_page(payload=body, etag=etag, limit=limit, cursor=cursor,
                                 since=since)
@@ -71,6 +73,7 @@ def stamp(request: HttpRequest, url: str, response: HttpResponse):
     """The signed time at which a comment form for ``url`` is shown: send it back
     as ``issued`` with the comment. Never cached: each form gets its own."""
     ref = article_resolve(url=url)
+    request_speak(request, ref_desk(ref))
     response["Cache-Control"] = "no-store"
     return {"issued": form_stamp(url=ref.url), "min_seconds": settings.TRIBUNE_FORM_MIN_SECONDS}
 
@@ -95,6 +98,8 @@ def submission_accept(request: HttpRequest, payload: SubmitIn) -> tuple[dict, st
     for :mod:`tribune.publishing.intake`: the answer's fields (:class:`SubmitOut`) and, when
     the submission made a new commenter, the signed token to set as their cookie.
     Raises the service's errors (``TribuneError``), which the API turns into answers."""
+    # The answer and every refusal from here on are in the article's desk's language.
+    request_speak_article(request, payload.url, desk_code=payload.desk)
     origin_check_for_article(request, url=payload.url)
     submitted = submit_action(
         request=request, url=payload.url, author=payload.author, body=payload.body,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tribune.core.errors import TribuneError
+from tribune.threads.language import request_speak_article
 
 
 class UnsupportedMediaType(Exception):
@@ -22,6 +25,22 @@ def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message:
     return api.create_response(request, {"error": error}, status=status)
 
 
+def _speak_article_of(request: HttpRequest) -> None:
+    """A refusal of a request about one article is in that article's desk's
+    language (tribune.threads.language): the article named by ``?url=`` or by the
+    JSON body's ``url`` (and ``desk``), when either names one."""
+    url, desk = request.GET.get("url"), None
+    if url is None and request.content_type == "application/json":
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+            data = None
+        if isinstance(data, dict):
+            url, desk = data.get("url"), data.get("desk")
+    if isinstance(url, str) and url:
+        request_speak_article(request, url, desk_code=desk)
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(TribuneError)
     def tribune_error(request, exc: TribuneError):
@@ -33,6 +52,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(ValidationError)
     def validation_error(request, exc: ValidationError):
+        _speak_article_of(request)
         first = exc.errors[0] if exc.errors else {}
         # ninja's locations are (source, parameter, field…) for bodies and
         # (source, field…) for the query and the path.

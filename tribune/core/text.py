@@ -1,8 +1,10 @@
 """Text rules shared by every entry point.
 
-What the reader typed is what is stored: we only normalise to Unicode NFC and
-refuse what cannot be shown safely (control characters other than line breaks
-and tabs, unpaired surrogates, bidi overrides used to spoof text direction).
+What the reader typed is what is stored: we only normalise to Unicode NFC
+(Burmese typed in the Zawgyi encoding is first converted to Unicode,
+:mod:`tribune.core.myanmar`) and refuse what cannot be shown safely (control
+characters other than line breaks and tabs, unpaired surrogates, bidi overrides
+used to spoof text direction).
 Nothing is stripped silently except CRLF becoming LF and surrounding blank space.
 Escaping happens once, at output, by the templates and the JSON encoder.
 """
@@ -14,6 +16,7 @@ import unicodedata
 from django.utils.translation import gettext as _
 
 from .errors import InvalidInput
+from .myanmar import zawgyi_to_unicode
 
 NAME_MAX = 60
 BODY_MAX_DEFAULT = 3000
@@ -48,7 +51,7 @@ def clean_text(value: object, *, field: str, max_length: int, allow_newlines: bo
     if not isinstance(value, str):
         raise InvalidInput(_("This field must be text."), field=field)
     text = value.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text).strip()
+    text = unicodedata.normalize("NFC", zawgyi_to_unicode(text)).strip()
     if not text:
         raise InvalidInput(_("This field cannot be empty."), field=field, code="required")
     _refuse_controls(text, field, allow_newlines=allow_newlines)

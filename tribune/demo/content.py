@@ -65,6 +65,11 @@ DESKS: tuple[DemoDesk, ...] = (
     DemoDesk("ug", "Uyghur", "ug", "rtl"),
     DemoDesk("bo", "Tibetan", "bo", "ltr"),
     DemoDesk("zh-hans", "Mandarin (Simplified)", "zh-hans", "ltr"),
+    DemoDesk("zh-hant", "Cantonese (Traditional)", "zh-hant", "ltr"),
+    DemoDesk("my", "Burmese", "my", "ltr"),
+    DemoDesk("vi", "Vietnamese", "vi", "ltr"),
+    DemoDesk("km", "Khmer", "km", "ltr"),
+    DemoDesk("lo", "Lao", "lo", "ltr"),
 )
 DESKS_BY_CODE = {desk.code: desk for desk in DESKS}
 
@@ -300,6 +305,174 @@ ARTICLES: tuple[DemoArticle, ...] = (
             DemoComment(
                 "apply", "读者小陈",
                 "请问其他学校怎样申请加入这个项目？",
+                decision=PENDING,
+            ),
+        ),
+    ),
+    DemoArticle(
+        slug="island-ferry-pier",
+        desk="zh-hant",
+        title="石灣村渡輪碼頭完成翻新 居民盼增加班次",
+        paragraphs=(
+            "離島石灣村的渡輪碼頭經過十個月翻新，上星期六重新開放。新碼頭加建了上蓋和無障礙"
+            "通道，輪椅使用者首次可以自行上落船。",
+            "村民黃太說：「以前落雨等船，成身濕晒，而家終於有地方遮下。」不少長者亦表示，"
+            "新通道令他們出市區覆診方便得多。",
+            "營辦商表示，暫時會維持每日六班船，並會在半年後檢討班次。有居民希望週末可以增加"
+            "尾班船，方便在市區工作的年輕人回村。",
+        ),
+        comments=(
+            DemoComment(
+                "wheelchair", "阿芬",
+                "終於整好喇！我阿媽坐輪椅，以前每次搭船都要兩個人抬佢上去，而家輕鬆好多。",
+            ),
+            DemoComment(
+                "neighbours", "村口士多",
+                "係呀，上星期好多街坊一齊去睇新碼頭，好熱鬧。",
+                reply_to="wheelchair",
+            ),
+            DemoComment(
+                "sailings", "KC",
+                "六班船真係唔夠，尤其係星期日夜晚，希望營辦商認真考慮加班。",
+            ),
+            DemoComment(
+                "bikes", "路過",
+                "請問新碼頭有冇單車泊位？",
+                decision=PENDING,
+            ),
+        ),
+    ),
+    DemoArticle(
+        slug="village-school-library",
+        embed=IFRAME,
+        desk="my",
+        title="ရွာလယ်ကျောင်းတွင် စာကြည့်တိုက်အသစ် ဖွင့်လှစ်",
+        paragraphs=(
+            "ရွာလယ်ကျေးရွာ မူလတန်းကျောင်းတွင် ရွာသူရွာသားများ စုပေါင်းလှူဒါန်းငွေဖြင့် "
+            "စာကြည့်တိုက်အသစ်တစ်ခုကို ယမန်နေ့က ဖွင့်လှစ်ခဲ့သည်။",
+            "စာကြည့်တိုက်တွင် ကလေးစာအုပ် နှစ်ထောင်ကျော် ရှိပြီး ကျောင်းသားများ ကျောင်းဆင်းချိန်တွင် "
+            "အခမဲ့ ဖတ်ရှုနိုင်သည်။ ကျောင်းအုပ်ဆရာမ ဒေါ်ခင်မာက “ကလေးတွေ စာဖတ်ဝါသနာ ပါလာအောင် "
+            "ကူညီချင်ပါတယ်” ဟု ပြောသည်။",
+            "နောက်နှစ်တွင် ကွန်ပျူတာ နှစ်လုံး ထပ်မံထားရှိရန် စီစဉ်ထားကြောင်း ကျောင်းကော်မတီက "
+            "ပြောသည်။",
+        ),
+        comments=(
+            DemoComment(
+                "our-village", "ကိုအောင်",
+                "ကောင်းလိုက်တာဗျာ။ ကျွန်တော်တို့ ရွာမှာလည်း ဒီလို စာကြည့်တိုက် ရှိစေချင်ပါတယ်။",
+            ),
+            DemoComment(
+                "books", "မသီတာ",
+                "ကျွန်မလည်း ကလေးစာအုပ်တချို့ လှူချင်ပါတယ်။ ကျောင်းကော်မတီကို ဘယ်လို ဆက်သွယ်ရမလဲ။",
+                reply_to="our-village",
+            ),
+            DemoComment(
+                "teachers", "စာဖတ်သူ",
+                "ဆရာ ဆရာမတွေ ကြိုးစားတာကို လေးစားပါတယ်။",
+            ),
+            DemoComment(
+                "computers", "ဦးမြင့်",
+                "ကွန်ပျူတာအတွက် လှူဒါန်းလို့ ရပါသလား။",
+                decision=PENDING,
+            ),
+        ),
+    ),
+    DemoArticle(
+        slug="floating-market-boats",
+        desk="vi",
+        title="Chợ nổi Bến Sen đông vui trở lại nhờ du lịch bằng xuồng chèo",
+        paragraphs=(
+            "PHƯỚC LÂM — Sau nhiều năm vắng vẻ, chợ nổi Bến Sen đang đông vui trở lại nhờ các "
+            "chuyến du lịch bằng xuồng chèo do chính người dân địa phương tổ chức.",
+            "Hợp tác xã Bến Sen hiện có 40 chiếc xuồng, mỗi ngày đón khoảng 200 khách. Bà "
+            "Nguyễn Thị Hoa, người bán trái cây trên chợ hơn 30 năm, cho biết thu nhập của gia "
+            "đình bà đã tăng gần gấp đôi.",
+            "Chính quyền địa phương cho biết sẽ cấm xuồng máy vào khu vực chợ trong giờ cao "
+            "điểm để bảo đảm an toàn và giảm tiếng ồn.",
+        ),
+        comments=(
+            DemoComment(
+                "fresh-fruit", "Minh Tâm",
+                "Tháng trước tôi có dịp đi chợ Bến Sen, trái cây rất tươi và bà con rất thân "
+                "thiện.",
+            ),
+            DemoComment(
+                "morning", "Lan Anh",
+                "Bạn đi buổi sáng hay buổi chiều? Mình định đưa cả nhà đi dịp Tết.",
+                reply_to="fresh-fruit",
+            ),
+            DemoComment(
+                "motorboats", "Hoàng",
+                "Cấm xuồng máy là hợp lý, nhưng cũng cần chỗ neo đậu cho bà con đi làm.",
+            ),
+            DemoComment(
+                "tickets", "Độc giả",
+                "Giá vé mỗi chuyến khoảng bao nhiêu vậy?",
+                decision=PENDING,
+            ),
+        ),
+    ),
+    DemoArticle(
+        slug="school-clean-water",
+        embed=IFRAME,
+        desk="km",
+        title="សាលាបឋមសិក្សាភូមិថ្មី ទទួលបានប្រព័ន្ធទឹកស្អាត",
+        paragraphs=(
+            "សិស្សជាង ៣០០ នាក់ នៅសាលាបឋមសិក្សាភូមិថ្មី ឥឡូវនេះមានទឹកស្អាតសម្រាប់ផឹក "
+            "បន្ទាប់ពីប្រព័ន្ធចម្រោះទឹកថ្មីមួយត្រូវបានដំឡើងកាលពីសប្តាហ៍មុន។",
+            "នាយកសាលា លោក សុខ វិបុល បាននិយាយថា «ពីមុន កូនៗត្រូវយកទឹកពីផ្ទះមក។ "
+            "ឥឡូវពួកគេអាចផឹកទឹកនៅសាលាបានដោយសុវត្ថិភាព»។",
+            "គណៈកម្មការសាលាគ្រោងនឹងបណ្តុះបណ្តាលឪពុកម្តាយសិស្ស ឱ្យចេះថែទាំប្រព័ន្ធនេះ។",
+        ),
+        comments=(
+            DemoComment(
+                "good-news", "សុភា",
+                "ជាដំណឹងល្អណាស់! សូមអរគុណដល់អ្នកដែលបានជួយ។",
+            ),
+            DemoComment(
+                "my-child", "ដារ៉ា",
+                "កូនខ្ញុំរៀននៅទីនោះ។ គាត់សប្បាយចិត្តណាស់។",
+                reply_to="good-news",
+            ),
+            DemoComment(
+                "other-schools", "អ្នកអាន",
+                "សង្ឃឹមថាសាលាផ្សេងទៀតក៏នឹងទទួលបានដូចគ្នា។",
+            ),
+            DemoComment(
+                "upkeep", "វណ្ណា",
+                "តើការថែទាំប្រចាំឆ្នាំត្រូវចំណាយប៉ុន្មាន?",
+                decision=PENDING,
+            ),
+        ),
+    ),
+    DemoArticle(
+        slug="organic-vegetable-market",
+        desk="lo",
+        title="ບ້ານນາໃໝ່ເປີດຕະຫຼາດຜັກປອດສານພິດ",
+        paragraphs=(
+            "ຊາວບ້ານນາໃໝ່ໄດ້ເປີດຕະຫຼາດຜັກປອດສານພິດທຸກໆເຊົ້າວັນເສົາ ເຊິ່ງມີຊາວກະສິກອນປະມານ 30 "
+            "ຄອບຄົວເອົາຜັກມາຂາຍ.",
+            "ນາງ ບົວພັນ ຊາວກະສິກອນຄົນໜຶ່ງກ່າວວ່າ: «ພວກເຮົາປູກຜັກໂດຍບໍ່ໃຊ້ຢາຂ້າແມງໄມ້ ແລະ "
+            "ລູກຄ້າກໍມັກຫຼາຍ».",
+            "ອົງການປົກຄອງບ້ານມີແຜນຈະສ້າງຫຼັງຄາໃຫ້ຕະຫຼາດກ່ອນລະດູຝົນ.",
+        ),
+        comments=(
+            DemoComment(
+                "fresh", "ສົມຊາຍ",
+                "ດີຫຼາຍ! ຂ້ອຍໄປຊື້ຜັກຢູ່ນັ້ນອາທິດແລ້ວ ສົດແທ້ໆ.",
+            ),
+            DemoComment(
+                "opening", "ນ້ອຍ",
+                "ຂ້ອຍກໍຢາກໄປ. ຕະຫຼາດເປີດຈັກໂມງ?",
+                reply_to="fresh",
+            ),
+            DemoComment(
+                "prices", "ຜູ້ອ່ານ",
+                "ຫວັງວ່າລາຄາຈະບໍ່ແພງເກີນໄປ.",
+            ),
+            DemoComment(
+                "parking", "ແກ້ວ",
+                "ມີບ່ອນຈອດລົດບໍ?",
                 decision=PENDING,
             ),
         ),

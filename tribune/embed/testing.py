@@ -60,7 +60,8 @@ class HostSite:
                     own = " 'self'" if frame else ""
                     csp = (
                         f"default-src 'none'; script-src {host.tribune}{own}; "
-                        f"style-src {host.tribune}; connect-src {host.tribune}; "
+                        f"style-src {host.tribune}; font-src {host.tribune}; "
+                        f"connect-src {host.tribune}; "
                         f"frame-src {host.tribune}; "
                         "img-src 'none'; base-uri 'none'; form-action 'none'"
                     )

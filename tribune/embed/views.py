@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -24,7 +25,8 @@ from tribune.core.text import NAME_MAX
 from tribune.moderation.models import ReportReason
 from tribune.moderation.reports import REPORT_TEXT_MAX
 from tribune.notifications.services import EMAIL_MAX
-from tribune.sites.models import Clause, Desk
+from tribune.sites.models import Clause
+from tribune.threads.language import ref_desk
 from tribune.threads.services import article_resolve
 
 from .strings import widget_strings
@@ -102,11 +104,7 @@ def config(request: HttpRequest) -> JsonResponse:
         ref = article_resolve(url=request.GET.get("url", ""))
     except TribuneError as error:
         return _error(error)
-    if ref.thread is not None:
-        desk = ref.thread.desk
-    else:
-        code = request.GET.get("desk", "").strip().lower()[:32]
-        desk = (Desk.objects.filter(code=code).first() if code else None) or ref.site.default_desk
+    desk = ref_desk(ref, desk_code=request.GET.get("desk"))
     base = request.build_absolute_uri("/").rstrip("/")
     query = urlencode({"url": ref.url})
     with translation.override(desk.language):
@@ -118,6 +116,7 @@ def config(request: HttpRequest) -> JsonResponse:
             "site": ref.site.name,
             "page": f"{base}{reverse('reader:thread')}?{query}",
             "terms": f"{base}{reverse('reader:terms', args=[ref.site.pk])}?{query}",
+            "fonts": f"{base}{static('reader/fonts/fonts.css')}",
             "limits": {"author": NAME_MAX, "body": ref.site.body_max_length,
                        "report": REPORT_TEXT_MAX, "email": EMAIL_MAX},
             # Value and label of each reason a reader may give for a report.

@@ -30,6 +30,7 @@ from .models import ReportReason
 from .reports import REPORT_TEXT_MAX
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "font-src 'self'; "
        "form-action 'self'; base-uri 'none'")
 
 
@@ -98,4 +99,5 @@ def report(request: HttpRequest) -> HttpResponse:
             "thread_href": thread_href,
             "text_max": REPORT_TEXT_MAX,
         }, status=status)
+    response["Content-Language"] = desk.language  # the desk's, never the browser's
     return _headers(response, comment)

@@ -42,17 +42,19 @@ from tribune.core.ids import ID_MAX
 from tribune.core.text import NAME_MAX
 from tribune.publishing.selectors import published_view
 from tribune.security.csrf import csrf_token_only
-from tribune.sites.models import Clause, Desk, Site
+from tribune.sites.models import Clause, Site
+from tribune.threads.language import ref_desk, request_speak
 from tribune.threads.models import ModerationMode
 from tribune.threads.services import ArticleRef, article_resolve
 
 from .forms import CommentForm
 
 # Nothing but our own stylesheet, our own script (reader/frame.js, given to framed
-# pages only) and images, should a page ever have one, may load; forms post to us
+# pages only), our own fonts (reader/fonts) and images, should a page ever have one,
+# may load; forms post to us
 # only. frame-ancestors is added per site.
 READER_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'"
 )
 # Origins are validated when a site is registered; this guard only keeps a
@@ -270,11 +272,12 @@ def _error_page(
         heading = _("Your comment could not be sent")
     else:
         heading = _("This address cannot be used")
+    language = translation.get_language() or settings.LANGUAGE_CODE
     response = render(
         request,
         "reader/error.html",
         {
-            "page_lang": translation.get_language() or settings.LANGUAGE_CODE,
+            "page_lang": language,
             "page_dir": "rtl" if translation.get_language_bidi() else "ltr",
             "heading": heading,
             "message": error.message,
@@ -283,19 +286,15 @@ def _error_page(
         },
         status=error.status,
     )
-    _reader_headers(response, site=site)
+    _reader_headers(response, site=site, language=language)
     return response
-
-
-def _desk_of(ref: ArticleRef) -> Desk:
-    return ref.thread.desk if ref.thread is not None else ref.site.default_desk
 
 
 def _thread_page(
     request: HttpRequest, ref: ArticleRef, *, form: CommentForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    desk = _desk_of(ref)
+    desk = ref_desk(ref)
     with translation.override(desk.language):
         payload, _etag = published_view(url=ref.url)
         data = json.loads(payload)
@@ -371,6 +370,8 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
     except TribuneError as error:
         return _error_page(request, error, form=form)
     form.url = ref.url
+    # From here on, every message (the services' errors included) is the desk's.
+    request_speak(request, ref_desk(ref))
     try:
         page_age = form_guard_check(request, request.POST, url=ref.url)
     except FormTampered as error:
@@ -390,7 +391,7 @@ def _thread_post(request: HttpRequest) -> HttpResponse:
         return _thread_page(request, ref, form=form)
     kinds = personal_information_check(author=form.author, body=form.body, confirmed=True)
     if kinds and not request.POST.get(triage_reader.CONFIRM_FIELD):
-        desk = _desk_of(ref)
+        desk = ref_desk(ref)
         with translation.override(desk.language):
             response = triage_reader.confirmation_page(
                 request, kinds=kinds, body=form.body, page_lang=desk.language,
@@ -441,7 +442,7 @@ def terms(request: HttpRequest, site_id: int) -> HttpResponse:
         except TribuneError:
             ref = None
         if ref is not None and ref.site.pk == site.pk:
-            desk, back_href = _desk_of(ref), _thread_href(ref.url)
+            desk, back_href = ref_desk(ref), _thread_href(ref.url)
     with translation.override(desk.language):
         response = render(
             request,
@@ -471,6 +472,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         try:
             ref = article_resolve(url=form.url)
             site, href = ref.site, _thread_href(ref.url)
+            request_speak(request, ref_desk(ref))
         except TribuneError:
             pass
     error = PermissionDenied(_(

@@ -35,7 +35,8 @@ def counts() -> dict[str, int]:
 def test_demo_loads_desks_site_articles_comments_and_a_desk_editor():
     output = demo("--password", PASSWORD)
     assert {(d.code, d.direction) for d in Desk.objects.all()} == {
-        ("en", "ltr"), ("ko", "ltr"), ("ug", "rtl"), ("bo", "ltr"), ("zh-hans", "ltr")}
+        ("en", "ltr"), ("ko", "ltr"), ("ug", "rtl"), ("bo", "ltr"), ("zh-hans", "ltr"),
+        ("zh-hant", "ltr"), ("my", "ltr"), ("vi", "ltr"), ("km", "ltr"), ("lo", "ltr")}
     site = Site.objects.get()
     assert site.name == "Tribune Demo"
     assert list(site.origins.values_list("origin", flat=True)) == ["http://127.0.0.1:8000"]
@@ -64,7 +65,7 @@ def test_demo_loads_desks_site_articles_comments_and_a_desk_editor():
     user = get_user_model().objects.get(username="demo")
     assert user.check_password(PASSWORD) and not user.is_superuser
     assert set(user.desk_assignments.values_list("role", flat=True)) == {"editor"}
-    assert user.desk_assignments.count() == 5
+    assert user.desk_assignments.count() == len(DESKS)
     assert Decision.objects.exclude(moderator=user).count() == 0
 
     assert "http://127.0.0.1:8000/demo/\n" in output

@@ -321,7 +321,8 @@
       button.textContent = S.sending;
       error.hidden = true;
       [name, body, email].forEach(function (f) { f.removeAttribute("aria-invalid"); });
-      var payload = { url: conf.url, author: name.value, body: body.value, title: title };
+      var payload = { url: conf.url, author: name.value, body: body.value, title: title,
+        desk: conf.desk };
       if (desk) payload.desk = desk;
       if (replyTo) payload.parent = replyTo.id;
       if (email.value.trim()) payload.email = email.value;
@@ -415,6 +416,18 @@
     }, S.page || "Comments")));
   }
 
+  // Tribune's own faces for the scripts a reader's machine may lack. Declared in
+  // the page, not in the widget's shadow root, where browsers ignore @font-face;
+  // each face is downloaded only if the page shows a character of its script.
+  function addFonts(href) {
+    if (!href || document.querySelector('link[data-tribune-fonts]')) return;
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    link.setAttribute("data-tribune-fonts", "");
+    document.head.appendChild(link);
+  }
+
   // The form's signed time of issue (GET /api/v1/stamp), as the thread page's form
   // carries one: a comment sent seconds after it is weighed with the other signs
   // of a program. Each sent comment, and each refusal about it, takes a new one.
@@ -472,6 +485,7 @@
     if (!res.ok) throw res.data.error || {};
     conf = res.data;
     S = conf.strings;
+    addFonts(conf.fonts);
     loadStamp();
     return loadOwn().then(loadComments);
   }).catch(function (e) {

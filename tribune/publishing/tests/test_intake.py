@@ -151,11 +151,21 @@ def test_origins_cookies_and_languages_as_django(paths, site):
     returning = _same(paths, _submission(), HTTP_X_TRIBUNE_COMMENTER=signed)
     assert json.loads(returning[2])["commenter_token"] is None
     assert not [value for name, value in returning[1] if name == "Set-Cookie"]
-    # The reader's language, for the message and Content-Language.
+    # The language of the article's desk, whatever the browser asks for
+    # (tribune.threads.language), for the message and Content-Language.
+    english = _comparable(_call(paths[1], _submission()))[2]["message"]
     _status, headers, content = _same(paths, _submission(), HTTP_ACCEPT_LANGUAGE="ko-KR,ko;q=0.9")
-    assert ("Content-Language", "ko") in headers
-    assert json.loads(content)["message"] != _comparable(_call(paths[1], _submission()))[2][
-        "message"]
+    assert ("Content-Language", "en") in headers and json.loads(content)["message"] == english
+    factories.make_site(origin="https://ko.example.org", name="Korean", desk_code="ko")
+    korean = _submission(url="https://ko.example.org/2026/12/gisa")
+    for accept in ("en-US,en;q=0.9", "*", "xx;;q=nonsense"):
+        _status, headers, content = _same(paths, korean, HTTP_ACCEPT_LANGUAGE=accept)
+        assert ("Content-Language", "ko") in headers
+        assert json.loads(content)["message"] != english
+        _status, headers, content = _same(paths, {**korean, "author": ""},
+                                          HTTP_ACCEPT_LANGUAGE=accept)
+        assert ("Content-Language", "ko") in headers
+        assert json.loads(content)["error"]["message"] == "이 항목은 비워 둘 수 없습니다."
 
 
 def test_refusals_of_the_service_as_django(paths, settings):
