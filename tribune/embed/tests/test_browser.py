@@ -3,12 +3,15 @@ Content-Security-Policy allows nothing but Tribune's origin."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from django.utils import translation
 
 from tribune.comments.models import Comment
 from tribune.core.testing import make_published, make_site, spoken
+from tribune.embed.strings import widget_strings
 from tribune.embed.testing import HostSite
 from tribune.moderation.decisions import comment_decide
 
@@ -198,3 +201,80 @@ def test_personal_details_are_sent_only_when_the_reader_confirms(transactional_d
     widget.get_by_role("button", name="Send it anyway").click()
     expect(widget.locator(".trb-notice")).to_contain_text("awaits moderation")
     assert Comment.objects.count() == 1
+
+
+@contextlib.contextmanager
+def reader_arrives(browser, host):
+    """The widget in the browser of a reader new to the thread. A reader who
+    already had it open may keep the published view for up to
+    publishing.http.READ_CACHE_CONTROL, as a CDN may: a feature, like a decision,
+    does not appear in real time."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        _url, problems, foreign = open_widget(page, host)
+        widget = page.locator(".tribune-comments .trb")
+        expect(widget.locator(".trb-count")).to_be_visible()
+        yield widget
+        assert (problems, foreign) == ([], [])
+    finally:
+        context.close()
+
+
+def test_a_comment_the_moderator_features_leads_the_widget_marked_in_words(
+        transactional_db, host, browser, moderator):
+    from playwright.sync_api import expect
+
+    make_site(origin=host.origin, name="Host News")
+    article = f"{host.origin}/2026/11/article"
+    oldest, second, older, newest = (
+        make_published(url=article, author=name, body=f"{name} wrote this.")
+        for name in ("Ana", "Bo", "Chidi", "Dana"))
+    with translation.override("en"):
+        mark = widget_strings()["featured"]
+    in_order = [f"tribune-comment-{c.pk}" for c in (oldest, second, older, newest)]
+
+    def shown(widget) -> list[str]:
+        items = widget.locator(".trb-comments > li.trb-comment")
+        expect(items).to_have_count(4)
+        return [item.get_attribute("id") for item in items.all()]
+
+    with reader_arrives(browser, host) as widget:
+        assert shown(widget) == in_order
+        expect(widget.get_by_text(mark)).to_have_count(0)
+
+    # The moderator features Chidi's comment (older than Dana's, not the first) in
+    # the workspace, in a browser of their own.
+    desk = browser.new_context()
+    try:
+        workspace = desk.new_page()
+        workspace.goto(f"{host.tribune}/moderate/")
+        workspace.get_by_label("User name").fill(moderator.username)
+        workspace.get_by_label("Password").fill(moderator.raw_password)
+        workspace.get_by_role("button", name="Log in").click()
+        expect(workspace.get_by_role("heading", name="Comment queue")).to_be_visible()
+        workspace.goto(f"{host.tribune}/moderate/?status=approved")
+        card = workspace.locator(f"#comment-{older.pk}")
+        card.get_by_role("button", name="Feature", exact=True).click()
+        expect(workspace.get_by_text(f"Comment {older.pk} is featured")).to_be_visible()
+
+        # First in the widget, marked in the desk's words, which a screen reader
+        # reads before the comment (not a border of another colour alone).
+        with reader_arrives(browser, host) as widget:
+            assert shown(widget) == [in_order[2], in_order[0], in_order[1], in_order[3]]
+            first = widget.locator(".trb-comments > li.trb-comment").first
+            expect(first.get_by_text(mark, exact=True)).to_be_visible()
+            expect(first).to_match_aria_snapshot(
+                f"- listitem:\n  - paragraph: {mark}\n  - paragraph: Chidi wrote this.")
+            expect(widget.get_by_text(mark)).to_have_count(1)
+
+        # No longer featured: back in its place, unmarked.
+        card.get_by_role("button", name="Stop featuring").click()
+        expect(workspace.get_by_text(f"Comment {older.pk} is no longer featured")).to_be_visible()
+    finally:
+        desk.close()
+    with reader_arrives(browser, host) as widget:
+        assert shown(widget) == in_order
+        expect(widget.get_by_text(mark)).to_have_count(0)
