@@ -83,7 +83,11 @@ def _chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """The one Playwright driver of the test session. Its synchronous API keeps an
+    event loop running in this thread while it is started, so a second
+    ``sync_playwright()`` beside it fails: a module that needs a browser of its own
+    (other fonts, say) launches it from this driver."""
     path = _chromium_path()
     if path is None:
         if IN_CI:
@@ -92,14 +96,19 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=path,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    chromium = playwright_session.chromium.launch(
+        executable_path=_chromium_path(), headless=True, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -92,9 +92,9 @@ def test_bans_threads_sites_and_webhooks_reach_every_worker_at_once(tribune_cli)
 
         ban = _shell(cli, BAN.format(comment=first["id"]))
         assert _statuses(server, url=article, commenter=commenter) == {(403, "banned")}
-        # Another reader on the same site is not concerned... but shares the
-        # banned commenter's network (127.0.0.1), which the ban names too.
-        assert _statuses(server, url=article) == {(403, "banned")}
+        # Another reader on the same network (127.0.0.1) is not concerned: a ban
+        # is of a person, never of their network (issue #15).
+        assert _statuses(server, url=article) == {(202, "")}
         _shell(cli, LIFT.format(ban=ban))
         assert _statuses(server, url=article, commenter=commenter) == {(202, "")}
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import gettext
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -33,7 +34,14 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import IN_CI, TribuneCLI, _chromium_path, free_port, fresh_database
+from conftest import (
+    CHROMIUM_ARGS,
+    IN_CI,
+    TribuneCLI,
+    _chromium_path,
+    free_port,
+    fresh_database,
+)
 from tribune.demo.content import ARTICLES, DESKS
 
 pytestmark = [pytest.mark.browser]
@@ -90,24 +98,14 @@ def fonts_conf(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def desk_browser(fonts_conf):
-    path = _chromium_path()
-    if path is None:
-        if IN_CI:
-            pytest.fail("Chromium is not installed; CI must install Debian's chromium package.")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    env = {key: value for key, value in __import__("os").environ.items()}
-    env["FONTCONFIG_FILE"] = str(fonts_conf)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=path, headless=True, env=env,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
-        )
-        yield chromium
-        chromium.close()
+def desk_browser(fonts_conf, playwright_session):
+    # A Chromium of its own, launched from the session's one Playwright driver,
+    # that sees only the fonts fonts_conf allows.
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts_conf))
+    chromium = playwright_session.chromium.launch(
+        executable_path=_chromium_path(), headless=True, env=env, args=CHROMIUM_ARGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture(scope="module")
