@@ -327,6 +327,8 @@ def _thread_page(
                 "site": ref.site,
                 "thread_url": ref.url,
                 "thread_title": title,
+                # Published times at the site's precision, in the desk's time zone.
+                "public_times": (data.get("thread") or {}).get("times", "day"),
                 "thread_href": thread_href,
                 "terms_href": f"{reverse('reader:terms', args=[ref.site.pk])}?"
                               f"{urlencode({'url': ref.url})}",

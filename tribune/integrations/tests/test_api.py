@@ -3,13 +3,16 @@ moderation API, and pages of published comments."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from django.test import Client
 
+from tribune.comments.models import Comment
 from tribune.core.testing import make_comment, make_moderator, make_published, make_site
 from tribune.integrations.services import integration_token_create, integration_token_revoke
+from tribune.publishing.services import thread_publish
 from tribune.threads.models import Thread
 
 ARTICLE = "https://news.example.org/2026/11/article"
@@ -140,6 +143,14 @@ def test_token_scopes_are_checked_when_made(db):
 
 def test_pages_and_since(db, site):
     comments = [make_published(url=ARTICLE, body=f"Comment {n}") for n in range(5)]
+    # Published on five days in a row: this public read gives times to the site's
+    # precision (the day by default, issue #15), so ``since`` tells days apart.
+    first_day = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
+    for n, comment in enumerate(comments):
+        day = first_day + dt.timedelta(days=n)
+        Comment.objects.filter(pk=comment.pk).update(
+            submitted_at=day, published_at=day + dt.timedelta(minutes=5))
+    thread_publish(thread=Thread.objects.select_related("site", "desk").get(url=ARTICLE))
     whole = published()
     assert "page" not in whole and len(whole["comments"]) == 5
 
@@ -152,10 +163,16 @@ def test_pages_and_since(db, site):
     assert [c["id"] for c in last["comments"]] == [comments[4].pk]
     assert last["page"]["next"] is None
 
+    # ``since`` keeps what was published after it and, as the times are coarse,
+    # in the same day too (a poller misses nothing); the days before are left out.
     since = whole["comments"][2]["published"]
+    assert since == "2026-11-04T00:00:00+00:00"
     newer = published(since=since)
-    assert [c["id"] for c in newer["comments"]] == [c.pk for c in comments[3:]]
-    assert newer["page"]["total"] == 2
+    assert [c["id"] for c in newer["comments"]] == [c.pk for c in comments[2:]]
+    assert newer["page"]["total"] == 3
+    late_that_day = published(since="2026-11-04T23:59:00Z")
+    assert [c["id"] for c in late_that_day["comments"]] == [c.pk for c in comments[2:]]
+    assert published(since="2026-11-05T00:00:00Z")["page"]["total"] == 2
     assert published(since="2000-01-01T00:00:00Z")["page"]["total"] == 5
 
     for params, field in (({"limit": 0}, "limit"), ({"limit": 201}, "limit"),
