@@ -21,6 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.utils import translation
 
 from tribune.core import testing as factories
 
@@ -358,3 +359,19 @@ def _render_store(request, tmp_path_factory):
     )
     with store_at(tmp_path_factory.mktemp("renders") if committing else None):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_test():
+    """Each test starts and ends in the settings' language.
+
+    A view speaks a desk's language by activating it for its thread
+    (``tribune.threads.language.request_speak``), as ``LocaleMiddleware`` does for
+    the browser's; in a server every request activates its own first. The test
+    client runs views in the test's own thread, so without this a Burmese page
+    fetched by one test would leave a later one — a management command's refusal,
+    say — speaking Burmese.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -20,6 +20,7 @@ from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDeni
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_body, clean_text
 from tribune.privacy.models import Erasure
+from tribune.privacy.vault import decision_redact, original_take_back
 from tribune.publishing.services import thread_publish
 from tribune.sites.services import clause_get
 
@@ -192,7 +193,6 @@ def comment_decide(
         )
         if cited is not None and cited.personal_information:
             # What the decision removed goes to the redaction vault, sealed.
-            from tribune.privacy.vault import decision_redact
 
             decision_redact(comment=comment, decision=decision, before_body=before_body,
                             days=site.redaction_days, now=now)
@@ -227,7 +227,6 @@ def _undo(*, comment: Comment, moderator: AbstractBaseUser | None, note: str) ->
     ):
         raise Conflict(refusal, code="undo_unavailable")
     previous = decisions.exclude(pk=last.pk).first()
-    from tribune.privacy.vault import original_take_back
 
     if (sealed := original_take_back(decision=last)) is not None:
         # Undoing a personal-information decision: its removed text comes back.

@@ -36,6 +36,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from tribune.accounts.middleware import activity, idle_deadline
 from tribune.core.errors import TribuneError
 
 from .decisions import NOTE_MAX
@@ -233,7 +234,6 @@ def live_open(request: HttpRequest) -> HttpResponse:
 def keepalive(request: HttpRequest) -> HttpResponse:
     """The moderator is still there (they chose to stay, or they are typing and
     reading): the idle clock starts again (tribune.accounts.middleware)."""
-    from tribune.accounts.middleware import activity, idle_deadline
 
     activity(request)
     return JsonResponse({"idle_ends_in": idle_deadline(request)})

@@ -38,6 +38,7 @@ from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
+from tribune.publishing.store import BANS, store
 from tribune.sites.models import Desk
 
 from .models import NetworkRestriction
@@ -198,7 +199,6 @@ def network_restriction_refuse(*, network_hash: str, desk_id: int, shared_exits:
     network is restricted on this desk, saying it concerns the network."""
     if not network_hash or shared_exits:
         return
-    from tribune.publishing.store import BANS, store
 
     now = timezone.now()
     renders = store()

@@ -11,7 +11,7 @@ A desk's editors also set its idle timeout here (tribune.accounts.middleware).
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.sites.models import Desk
 
+from .models import DeskAssignment
 from .permissions import can_see_desk, can_set_standing
 
 TRUSTED = "trusted"
@@ -87,10 +88,6 @@ def desk_standing_set(*, actor: AbstractBaseUser, desk_code: object, trusted_aft
 def desk_idle_seconds(user: AbstractBaseUser) -> int | None:
     """The longest idle timeout the user's desks ask for, in seconds; None when
     none asks (the site's default applies)."""
-    from django.db.models import Max
-
-    from .models import DeskAssignment
-
     minutes = DeskAssignment.objects.filter(user=user).aggregate(
         m=Max("desk__idle_minutes"))["m"]
     return minutes * 60 if minutes else None

@@ -35,6 +35,8 @@ from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from tribune.comments.models import Comment, Status
+
 from .models import RedactedOriginal, VaultKey, VaultReading
 
 VAULT_KEY_TABLE = VaultKey._meta.db_table
@@ -163,7 +165,6 @@ def decision_redact(*, comment, decision, before_body: str, days: int,
     everywhere it was readable — the comment's original, and the texts of its
     audit rows other than the version now published. None when the decision
     removed nothing (the published text is the reader's own)."""
-    from tribune.comments.models import Comment, Status
 
     published = comment.published_body if comment.status == Status.APPROVED else None
     if published is not None and comment.edited_body is None:

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tribune.core.text import BODY_MAX_DEFAULT
+from tribune.core.timezones import zone_of
 
 
 class Direction(models.TextChoices):
@@ -12,8 +13,6 @@ class Direction(models.TextChoices):
 
 def time_zone_valid(value: str) -> None:
     """An IANA time zone name (``Asia/Seoul``), as ``zoneinfo`` knows it."""
-    from tribune.core.timezones import zone_of
-
     zone_of(value)
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tribune.comments.models import Comment
 
+from .background import triage_mode
 from .models import Cluster, CommentTriage
 
 SCRIPT_NAMES = {
@@ -44,8 +45,6 @@ def _after_priority(comments: QuerySet, anchor: Comment) -> QuerySet:
 def queue_order_register() -> None:
     """Offer "priority" among the moderation queue's orders."""
     from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
-
-    from .background import triage_mode
 
     # Wherever triage is on, its order is the queue's default.
     DEFAULT_ORDERS.append(lambda: "priority" if triage_mode() != "off" else None)

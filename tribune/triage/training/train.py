@@ -35,7 +35,7 @@ from pathlib import Path
 
 from tribune.triage.features import Hasher, counts
 
-from .datasets import SEED, Dataset, data_dir, rows, sources_of, split_dataset
+from .datasets import DATASETS, SEED, Dataset, data_dir, rows, sources_of, split_dataset
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models_data"
 MODELS = ("en_toxicity", "ko_toxicity", "spam")
@@ -85,8 +85,6 @@ Row = tuple[str, int, dict, str]  # text, label, source row, dataset name
 def training_rows(model: str, folder: Path | None = None,
                   keep: Callable[[Dataset, dict], bool] | None = None) -> list[Row]:
     """The training part of every source of ``model`` (``keep``: only these rows)."""
-    from .datasets import DATASETS
-
     found: list[Row] = []
     for dataset in sources_of(model):
         train, _test = split_dataset(dataset, rows(dataset, folder))
@@ -156,8 +154,6 @@ def folds_of(items: list[Row], k: int = FOLDS) -> list[int]:
     """A fold number per row: whole threads for a source with threads, else
     stratified by source and label, in a seeded order."""
     import random
-
-    from .datasets import DATASETS
 
     fold = [0] * len(items)
     rng = random.Random(SEED + 2)
