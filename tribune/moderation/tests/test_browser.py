@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator, make_published
+from tribune.privacy.vault import originals_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -133,14 +134,18 @@ def test_moderator_decides_the_queue_in_a_browser(page, live_server, queue, tmp_
     edited = published[comments["edit"].pk]
     assert edited["body"] == "My cousin lives there. [phone number removed]"
     assert (edited["edited"], edited["edit_clause"]) == (True, 4)
-    original = Comment.objects.get(pk=comments["edit"].pk).body
-    assert original.startswith("My cousin lives there, call")
+    # Clause 4 is about personal information: the original leaves the comment
+    # and is kept only sealed in the redaction vault (tribune.privacy.vault).
+    assert Comment.objects.get(pk=comments["edit"].pk).body == ""
+    [sealed] = originals_open(comment_id=comments["edit"].pk, reader=moderator)
+    assert sealed.original.startswith("My cousin lives there, call")
 
-    # The approved tab shows both texts of the edit.
+    # The approved tab shows the published edit and says the original was removed.
     page.get_by_role("link", name="Approved 3").click()
     edited_card = page.locator(f"#comment-{comments['edit'].pk}")
     expect(edited_card).to_contain_text("Edited text (published)")
-    expect(edited_card).to_contain_text("call her on +1 555 0100")
+    expect(edited_card).to_contain_text("Original text removed (personal information)")
+    expect(edited_card).not_to_contain_text("555 0100")
     expect(edited_card).to_contain_text("4. No personal information about others")
 
     page.screenshot(path=tmp_path / "queue-approved.png", full_page=True)

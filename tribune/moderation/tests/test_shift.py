@@ -15,6 +15,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_comment, make_moderator, make_published
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Decision, DeskAssignment, Report, Role
+from tribune.privacy.vault import originals_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
@@ -148,7 +149,11 @@ def test_a_whole_shift(page, browser, live_server, site, rtl_site, screenshots):
     expect(page.get_by_role("status").first).to_contain_text("is edited under clause 4")
     edited = Comment.objects.get(pk=morning[2].pk)
     assert edited.edited_body == "My cousin lives there. [phone number removed]"
-    assert edited.body.startswith("My cousin lives there, call her")
+    # Clause 4 is about personal information: the original is kept only sealed
+    # in the redaction vault (tribune.privacy.vault), not in the comment.
+    assert edited.body == ""
+    [sealed] = originals_open(comment_id=edited.pk, reader=amina)
+    assert sealed.original.startswith("My cousin lives there, call her")
 
     # The right-to-left desk's comment reads right to left.
     rtl = page.locator(f"#comment-{morning[4].pk} p.body")

@@ -85,7 +85,11 @@
       seenDecisions[d.decision] = true;
       var cardEl = document.getElementById("comment-" + d.comment);
       if (!cardEl || cardEl.hasAttribute("data-deciding")) { return; }
-      var stillHere = tab === "all" || d.status === tab;
+      // Still here when the decision left the comment in the status its card
+      // shows: the reported tab's cards show published comments, and a decision
+      // the page already showed comes again within the stream's lookback.
+      var shown = cardEl.getAttribute("data-status") || tab;
+      var stillHere = tab === "all" || d.status === shown;
       var mark = cardEl.querySelector("[data-decided-mark]");
       if (stillHere) {
         if (cardEl.classList.contains("card-decided-elsewhere")) {
