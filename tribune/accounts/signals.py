@@ -12,14 +12,20 @@ from .models import EventKind
 
 LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
+# The login's exact time (seconds, with their fraction): whole seconds would count
+# a decision made earlier in the same second, by the demo or another moderator,
+# as made in this session.
+LOGIN_EXACT = "accounts_login_exact"
 
 
 @receiver(user_logged_in, dispatch_uid="tribune.accounts.session_start")
 def session_start(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
-        now = int(time.time())
+        exact = time.time()
+        now = int(exact)
         request.session[LOGIN_AT] = now
         request.session[SEEN_AT] = now
+        request.session[LOGIN_EXACT] = exact
 
 
 @receiver(user_logged_out, dispatch_uid="tribune.accounts.logout_audit")

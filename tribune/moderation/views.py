@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from tribune.accounts.signals import LOGIN_AT
+from tribune.accounts.signals import LOGIN_AT, LOGIN_EXACT
 from tribune.actions.decide import decision_make, decision_undo, decisions_make_bulk
 from tribune.actions.report import report_keep
 from tribune.comments.models import Comment, Status
@@ -252,8 +252,8 @@ def session_started(request: HttpRequest):
     """When the moderator logged in (this session): decisions before it are not
     offered as "yours" to undo — the demo, or another person, made them."""
 
-    started = request.session.get(LOGIN_AT)
-    if not isinstance(started, int):
+    started = request.session.get(LOGIN_EXACT, request.session.get(LOGIN_AT))
+    if not isinstance(started, int | float):
         return timezone.now()
     return dt.datetime.fromtimestamp(started, tz=dt.UTC)
 
