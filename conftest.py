@@ -362,6 +362,22 @@ def _render_store(request, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _live_streams_end(request):
+    """A test's open queues' streams end with it, as they do when a server stops.
+
+    The live server outlives the test; a queue page's stream would otherwise
+    hold one of the process's few stream places (``streams_max``) for up to
+    ``TRIBUNE_LIVE_SECONDS`` after its browser went away, and a later test's
+    queue would be told to poll instead of being connected.
+    """
+    yield
+    if "live_server" in request.fixturenames:
+        from tribune.moderation.live_views import streams_stop
+
+        streams_stop()
+
+
+@pytest.fixture(autouse=True)
 def _language_of_the_test():
     """Each test starts and ends in the settings' language.
 

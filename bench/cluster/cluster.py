@@ -505,8 +505,9 @@ class Cluster:
 
     def moderator_token(self, name: str, *, desks: tuple[str, ...] = ("en",)) -> str:
         """A moderator of ``desks`` and an API token for them."""
+        # One argument, "--password=…": a random password may begin with "-".
         self.tribune("moderator", "create", name, "--desk", *desks,
-                     "--password", secrets.token_urlsafe(16))
+                     f"--password={secrets.token_urlsafe(16)}")
         return self.tribune("token", "create", name).strip().splitlines()[-1]
 
     # --- state, status, stop ---------------------------------------------------

@@ -45,15 +45,6 @@ def connected(page) -> None:
     expect(page.locator("[data-queue][data-live-connected]")).to_have_count(1, timeout=5000)
 
 
-@pytest.fixture(autouse=True)
-def _streams_end():
-    """Open queues' streams end with each test (as they do when a server stops)."""
-    yield
-    from tribune.moderation.live_views import streams_stop
-
-    streams_stop()
-
-
 @pytest.fixture
 def shift(site, settings):
     settings.TRIBUNE_LIVE_SECONDS = 6  # streams end and resume during the test
