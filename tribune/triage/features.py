@@ -13,7 +13,9 @@ import math
 import re
 import unicodedata
 import zlib
+from collections import Counter
 from collections.abc import Sequence
+from itertools import compress
 
 # Only the first characters are scored: a long comment's tone shows early, and
 # it keeps the time per comment bounded (see docs/triage.md).
@@ -94,25 +96,62 @@ def tokens(cleaned: str) -> list[str]:
 
 def counts(
     text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
-) -> dict[int, float]:
+) -> dict[int, int]:
     """Raw counts per bucket of ``text``: word unigrams (and bigrams), character
     n-grams inside padded words (``char_min``..``char_max``) and non-word marks.
-    Models with the same settings share these (see ``text_signals.text_signals``)."""
+    Models with the same settings share these (see ``text_signals.text_signals``).
+
+    The buckets are gathered in one list and counted by :class:`Counter` (in C),
+    and marks are counted per distinct character: a long comment's thousands of
+    n-grams no longer pay one Python-level dictionary update each."""
+    cleaned, words = analyse(text)
+    return counts_of(cleaned, words, hasher=hasher, char_min=char_min, char_max=char_max,
+                     word_bigrams=word_bigrams)
+
+
+def analyse(text: str) -> tuple[str, list[str]]:
+    """``(cleaned text, its words)``: what :func:`counts_of` and the lexicons
+    (``lexicon.py``) read; the same for every model."""
     cleaned = clean(text)
-    words = tokens(cleaned)
-    found: dict[int, float] = {}
-    get = found.get
-    for index, word in enumerate(words):
-        for key in hasher.word_buckets(word, char_min, char_max):
-            found[key] = get(key, 0.0) + 1.0
-        if word_bigrams and index:
-            key = hasher("b " + words[index - 1] + " " + word)
-            found[key] = get(key, 0.0) + 1.0
+    return cleaned, tokens(cleaned)
+
+
+class Counts(Counter):
+    """Raw counts per bucket, and (:meth:`split`, made once and shared by the
+    models that score these counts) the buckets seen once apart from the
+    others with their log-scaled counts."""
+
+    _split: tuple[list[int], list[int], list[float]] | None = None
+
+    def split(self) -> tuple[list[int], list[int], list[float]]:
+        """``(buckets counted once, other buckets, their 1 + log(count))``;
+        most buckets of a text are seen once, and their scaled count is 1."""
+        if self._split is None:
+            values = self.values()
+            once = list(compress(self, map((1).__eq__, values)))
+            more = list(compress(self.items(), map((1).__lt__, values)))
+            self._split = (once, [key for key, _n in more],
+                           [1.0 + math.log(number) for _key, number in more])
+        return self._split
+
+
+def counts_of(
+    cleaned: str, words: list[str], *, hasher: Hasher, char_min: int, char_max: int,
+    word_bigrams: bool = True,
+) -> dict[int, int]:
+    """:func:`counts` of a text already analysed (:func:`analyse`)."""
+    keys: list[int] = []
+    extend = keys.extend
+    word_buckets = hasher.word_buckets
+    for word in words:
+        extend(word_buckets(word, char_min, char_max))
+    if word_bigrams and len(words) > 1:
+        extend(map(hasher, map("b {} {}".format, words, words[1:])))
+    found = Counts(keys)
     # Non-word marks (emoji, "!!!", "?") carry tone in every language.
-    for char in cleaned:
+    for char, number in Counter(cleaned).items():
         if not char.isalnum() and not char.isspace():
-            key = hasher("p " + char)
-            found[key] = get(key, 0.0) + 1.0
+            found[hasher("p " + char)] += number
     return found
 
 
