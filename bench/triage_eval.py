@@ -86,6 +86,7 @@ def unseen_sources(models: tuple[str, ...] = tuple(LANGS), compare: bool = False
     """Train on some sources, evaluate on every row of one training never saw;
     with ``compare``, each also without the lexicons (``--no-priors``), side by
     side."""
+    from tribune.triage.training.priors import PRIORS
     from tribune.triage.training.train import train_model
 
     print("\n== 2. Sources training never saw ==")
@@ -106,7 +107,7 @@ def unseen_sources(models: tuple[str, ...] = tuple(LANGS), compare: bool = False
                      video, [item for item in everything if item[2]["source"] == video]))
     for model, title, keep, unseen, test in runs:
         path = write_csv(f"unseen_{unseen}", test)
-        for priors in (False, True) if compare else (True,):
+        for priors in (False, True) if compare and model in PRIORS else (True,):
             folder = SCRATCH / f"models-{model}-{unseen}-{'priors' if priors else 'plain'}"
             train_model(model, out=folder, keep=keep, say=lambda _line: None, priors=priors)
             print(f"\n-- {model}: trained on {title} (all {len(test)} rows)"

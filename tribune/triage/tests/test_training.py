@@ -93,6 +93,9 @@ def test_shipped_lexicons_hold_no_political_words_and_see_through_spacing():
         assert not any(word in term for term in korean["terms"]), word
     english = json.loads((shipped / "en_toxicity.lexicon.json").read_text(encoding="utf-8"))
     assert english["kind"] == "word_prior" and "alt-profanity-check" in english["source"]
+    # The data taken from each package ships with the package's licence.
+    assert english["licence"] == "MIT" and "Victor Zhou" in english["licence_text"]
+    assert korean["licence"] == "Apache-2.0" and "Apache License" in korean["licence_text"]
 
     model = model_load("ko_toxicity")
     assert model.lexicon_weight > 0

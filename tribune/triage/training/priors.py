@@ -27,6 +27,13 @@ POLITICAL = frozenset({"빨갱이", "매국노", "운지"})
 KORCEN_LISTS = ("GENERAL", "MINOR", "SEXUAL", "BELITTLE", "RACE", "PARENT")
 
 
+def licence_of(package: str, name: str) -> dict:
+    """The package's licence, shipped with the data taken from it."""
+    from importlib.metadata import distribution
+
+    return {"licence": name, "licence_text": distribution(package).read_text("licenses/LICENSE")}
+
+
 def english_profanity() -> dict:
     """alt-profanity-check's linear model as a ``word_prior`` lexicon."""
     from importlib.metadata import version
@@ -46,7 +53,7 @@ def english_profanity() -> dict:
         word: [float(f"{coef[i] * idf[i]:.6g}"), float(f"{idf[i]:.6g}")]
         for word, i in sorted(vectorizer.vocabulary_.items())
     }
-    return {"kind": "word_prior",
+    return {"kind": "word_prior", **licence_of("alt-profanity-check", "MIT"),
             "source": f"alt-profanity-check {version('alt-profanity-check')} (MIT): linear "
                       "SVM over TF-IDF words, trained on Davidson et al. 2017 tweets and "
                       "the Jigsaw Wikipedia comments",
@@ -72,7 +79,7 @@ def korean_insults() -> dict:
                 terms.add(term.replace(swap, other))
     fold = {k: v for k, v in korcen.SINGLE_CHAR_NORMALIZATION_MAP.items()
             if len(k) == 1 and k != v}
-    return {"kind": "substrings",
+    return {"kind": "substrings", **licence_of("korcen", "Apache-2.0"),
             "source": f"korcen {version('korcen')} (Apache-2.0): keyword lists "
                       f"{', '.join(KORCEN_LISTS)}; political list and words left out",
             "terms": sorted(terms), "harmless": sorted(harmless),
