@@ -75,19 +75,19 @@ class LinearModel:
         :func:`features.weighted` of the counts, without building the vector.
 
         Weight x idf and idf squared are kept per bucket (:meth:`__post_init__`),
-        so a bucket seen once — most of them — costs one look-up in each, done
-        by ``map`` over all of them at once, and the split of the counts
-        (:meth:`features.Counts.split`) is made once for the models that share
-        them: a long comment's thousands of buckets cost C-level loops."""
+        so a bucket seen once — most of them — costs one look-up in each, all
+        fetched in one C call (:func:`operator.itemgetter`), and the split of
+        the counts (:meth:`features.Counts.split`) is made once for the models
+        that share them: a long comment's thousands of buckets cost C-level
+        loops."""
         extra = self.lexicon_weight * self.lexicon_value(list(words), text) if self.lexicon else 0.0
         if not found:
             return self.probability(extra)
         once, more, scaled = (found if isinstance(found, Counts) else Counts(found)).split()
         weight_idf, idf_squared = self.weight_idf, self.idf_squared
-        dot = sum(map(weight_idf.__getitem__, once)) + sum(
-            map(mul, map(weight_idf.__getitem__, more), scaled))
-        square = sum(map(idf_squared.__getitem__, once)) + sum(
-            map(mul, map(idf_squared.__getitem__, more), map(mul, scaled, scaled)))
+        dot = sum(once(weight_idf)) + sum(map(mul, more(weight_idf), scaled))
+        square = sum(once(idf_squared)) + sum(
+            map(mul, more(idf_squared), map(mul, scaled, scaled)))
         return self.probability((dot / math.sqrt(square) if square else 0.0) + extra)
 
     def probability(self, decision: float) -> float:
