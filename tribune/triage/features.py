@@ -15,7 +15,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 
 # Only the first characters are scored: a long comment's tone shows early, and
@@ -62,7 +62,10 @@ class Hasher:
         # A word's buckets (unigram and character n-grams), for words that
         # recur: one look-up instead of one per n-gram (a 1,000-character
         # comment was 8 ms at p99 on a loaded machine). Bounded like ``cache``.
-        self.words: dict[tuple[str, int, int], tuple[int, ...]] = {}
+        # One table per n-gram range, so that a text's words are looked up
+        # by ``map`` over the table's ``get`` (see ``counts_of``).
+        self.tables: dict[tuple[int, int], dict[str, tuple[int, ...]]] = {}
+        self.words = 0
         self.word_cache_size = word_cache_size
 
     def __call__(self, key: str) -> int:
@@ -77,8 +80,8 @@ class Hasher:
     def word_buckets(self, word: str, char_min: int, char_max: int) -> tuple[int, ...]:
         """The buckets of ``word``: its unigram, then its character n-grams
         (``char_min``..``char_max``) inside the padded word, in order."""
-        key = (word, char_min, char_max)
-        found = self.words.get(key)
+        table = self.word_table(char_min, char_max)
+        found = table.get(word)
         if found is None:
             padded = f" {word} "
             length = len(padded)
@@ -86,8 +89,25 @@ class Hasher:
                 self(padded[start : start + n])
                 for n in range(char_min, char_max + 1) for start in range(0, length - n + 1)
             ))
-            if len(self.words) < self.word_cache_size:
-                self.words[key] = found
+            if self.words < self.word_cache_size:
+                table[word] = found
+                self.words += 1
+        return found
+
+    def word_table(self, char_min: int, char_max: int) -> dict[str, tuple[int, ...]]:
+        """The remembered buckets of words, for this n-gram range."""
+        table = self.tables.get((char_min, char_max))
+        if table is None:
+            table = self.tables[(char_min, char_max)] = {}
+        return table
+
+    def buckets(self, keys: list[str]) -> list[int]:
+        """The bucket of each of ``keys`` (remembered ones by ``map``)."""
+        found = list(map(self.cache.get, keys))
+        if None in found:
+            for index, bucket in enumerate(found):
+                if bucket is None:
+                    found[index] = self(keys[index])
         return found
 
 
@@ -155,13 +175,16 @@ def counts_of(
     word_bigrams: bool = True,
 ) -> dict[int, int]:
     """:func:`counts` of a text already analysed (:func:`analyse`)."""
-    keys: list[int] = []
-    extend = keys.extend
-    word_buckets = hasher.word_buckets
-    for word in words:
-        extend(word_buckets(word, char_min, char_max))
+    # Each word's buckets: remembered ones by ``map`` over the table (in C),
+    # the others made (and remembered) one by one.
+    per_word = list(map(hasher.word_table(char_min, char_max).get, words))
+    if None in per_word:
+        for index, buckets in enumerate(per_word):
+            if buckets is None:
+                per_word[index] = hasher.word_buckets(words[index], char_min, char_max)
+    keys = list(chain.from_iterable(per_word))
     if word_bigrams and len(words) > 1:
-        extend(map(hasher, map("b {} {}".format, words, words[1:])))
+        keys.extend(hasher.buckets(list(map("b {} {}".format, words, words[1:]))))
     found = Counts(keys)
     # Non-word marks (emoji, "!!!", "?") carry tone in every language.
     for char, number in Counter(cleaned).items():
