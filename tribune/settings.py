@@ -351,3 +351,10 @@ TRIBUNE_LOGIN_BASE_DELAY = 1  # seconds, doubled at each further failure
 TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
 TRIBUNE_LOGIN_NETWORK_MAX_DELAY = 60 * 60
 TRIBUNE_LOGIN_FORGET = 24 * 60 * 60  # a throttle row older than this is forgotten
+# A network restriction bars a network's submissions this many hours.
+TRIBUNE_RESTRICTION_WINDOW_HOURS = 24
+# The live queue (tribune.moderation.live_views): streams one process holds at
+# once (None: TRIBUNE_LIVE_STREAMS from the environment, else half of
+# `tribune serve --threads`), and the seconds after which each stream ends.
+TRIBUNE_LIVE_STREAMS = None
+TRIBUNE_LIVE_SECONDS = 25

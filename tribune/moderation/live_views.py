@@ -60,7 +60,7 @@ _stopping = threading.Event()
 
 def streams_max() -> int:
     """How many streams one process holds at once."""
-    configured = getattr(settings, "TRIBUNE_LIVE_STREAMS", None) or os.environ.get(
+    configured = settings.TRIBUNE_LIVE_STREAMS or os.environ.get(
         "TRIBUNE_LIVE_STREAMS")
     if configured:
         return max(0, int(configured))
@@ -69,7 +69,7 @@ def streams_max() -> int:
 
 
 def stream_seconds() -> float:
-    return float(getattr(settings, "TRIBUNE_LIVE_SECONDS", 25))
+    return float(settings.TRIBUNE_LIVE_SECONDS)
 
 
 def streams_open() -> int:
