@@ -90,7 +90,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tribune.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tribune.security.middleware.SecurityHeadersMiddleware",
+    # The strict policy (CONTENT_SECURITY_POLICY) on every answer that has none of
+    # its own; reader pages write theirs with their site's frame-ancestors.
+    "csp.middleware.CSPMiddleware",
+    "tribune.security.middleware.PermissionsPolicyMiddleware",
     "tribune.core.middleware.DatabaseBusyMiddleware",
 ]
 
@@ -215,6 +218,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # "no-referrer" and check their forms by token (tribune.security.csrf).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every answer without a policy of its own (django-csp's CSPMiddleware): no inline
+# script or style, no eval, nothing from another origin.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    # The demo newspaper frames the reader's thread page from this same origin.
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}}
 # Moderators' sessions (tribune.accounts.middleware): ended after 30 minutes
 # without a request and 12 hours after login whatever happens.
 TRIBUNE_SESSION_IDLE = int(os.environ.get("TRIBUNE_SESSION_IDLE", str(30 * 60)))
