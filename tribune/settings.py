@@ -80,7 +80,8 @@ MIDDLEWARE = [
     # Onion hosts served over plain HTTP, past SecurityMiddleware's redirect.
     "tribune.security.onion.OnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise: static files, and the widget's /embed.js and /embed.css.
+    "tribune.embed.static.WidgetMiddleware",
     "tribune.embed.cors.SiteCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
