@@ -12,6 +12,14 @@ same on every host behind a balancer, where WhiteNoise's own, from the file's
 time, would differ), an hour's caching with a day of stale-while-revalidate, and
 ``Cross-Origin-Resource-Policy: cross-origin``: any page may load the widget (a
 page with COEP too); what it may then read is decided by CORS on the API.
+
+Measured against the hand-written view it replaced (commit 7450725), side by side
+in one run (``bench/run.py --compare 7450725 --new 12dbce4 --only widget``: 4
+rounds of 5 s, ``/embed.js`` gzipped, 32 connections, 2 workers, on a shared
+2-core machine): WhiteNoise answers 2.10x as many requests per second (median of
+the rounds' ratios; rounds 1.73-2.75x; each side's slowest round 0.52-0.61 of its
+fastest), mostly because it answers before the session, locale, CSRF and auth
+middleware run.
 """
 
 from __future__ import annotations
