@@ -374,7 +374,7 @@ TRIBUNE_LOGIN_FORGET = 24 * 60 * 60  # a throttle row older than this is forgott
 # A network restriction bars a network's submissions this many hours.
 TRIBUNE_RESTRICTION_WINDOW_HOURS = 24
 # The live queue (tribune.moderation.live_views): streams one process holds at
-# once (None: TRIBUNE_LIVE_STREAMS from the environment, else half of
-# `tribune serve --threads`), and the seconds after which each stream ends.
-TRIBUNE_LIVE_STREAMS = None
+# once (unset: half of `tribune serve --threads`), and the seconds after which
+# each stream ends.
+TRIBUNE_LIVE_STREAMS = os.environ.get("TRIBUNE_LIVE_STREAMS") or None
 TRIBUNE_LIVE_SECONDS = 25

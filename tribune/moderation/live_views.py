@@ -60,8 +60,7 @@ _stopping = threading.Event()
 
 def streams_max() -> int:
     """How many streams one process holds at once."""
-    configured = settings.TRIBUNE_LIVE_STREAMS or os.environ.get(
-        "TRIBUNE_LIVE_STREAMS")
+    configured = settings.TRIBUNE_LIVE_STREAMS
     if configured:
         return max(0, int(configured))
     threads = int(os.environ.get("TRIBUNE_SERVE_THREADS", "0") or 0)
