@@ -262,6 +262,7 @@ def compare_tree(ref: str) -> tuple[str, Path, Path]:
     tree, venv = home / "tree", home / "venv" / "bin"
     if not (tree / "pyproject.toml").exists():
         home.mkdir(parents=True, exist_ok=True)
+        run(["git", "worktree", "prune"], cwd=ROOT)  # one whose folder was deleted
         run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT)
     if not (venv / "tribune").exists():
         print(f"installing {commit[:12]} in its own venv…", flush=True)
