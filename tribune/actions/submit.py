@@ -37,12 +37,11 @@ from tribune.comments.commenters import (
 from tribune.comments.models import Comment
 from tribune.comments.services import comment_write
 from tribune.moderation.decisions import comment_decide
+from tribune.moderation.live import queue_arrived
 from tribune.moderation.restrictions import submission_rate_keys
 from tribune.notifications.events import comment_event
 from tribune.notifications.services import email_clean, notice_address_set, queue_alert_exists
 from tribune.privacy.services import network_hash
-from tribune.publishing.services import stamp_invalidate
-from tribune.publishing.store import QUEUE
 from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import article_resolve
 from tribune.triage.background import triage_mode
@@ -69,7 +68,7 @@ class _Effects:
         (then those that write find nothing to write: :meth:`in_transaction`)."""
         comment_triage(comment=comment, extra_label=held)  # signals, priority, campaigns
         comment_event(event="submitted", comment=comment)  # webhooks, queue alert
-        stamp_invalidate(QUEUE)  # open queues look again (tribune.moderation.live)
+        queue_arrived()  # open queues look again (tribune.moderation.live)
         if comment.thread.moderation == ModerationMode.POST and held is None:
             comment = comment_decide(comment_id=comment.pk, moderator=None, action="approve",
                                      note="post-moderation: published on arrival")
