@@ -14,8 +14,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[2]
 
 KNOWN = {
-    ("abuse/services.py", "tribune.comments.commenters"),
-    ("abuse/services.py", "tribune.privacy.services"),
     ("accounts/middleware.py", ".services"),
     ("accounts/services.py", "."),
     ("accounts/signals.py", ".services"),
