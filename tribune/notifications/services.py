@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
+from tribune.core.outbox import kick
 from tribune.sites.models import Clause, Desk
 
-from .background import kick
 from .models import NoticeAddress, QueueAlert, QueuedMail
 
 log = logging.getLogger("tribune.notifications")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment
 from tribune.core.errors import InvalidInput, NotFound
-from tribune.notifications.background import kick
+from tribune.core.outbox import kick
 from tribune.sites.models import Site
 
 from .models import Attempt, Delivery, DeliveryStatus, Event, Webhook

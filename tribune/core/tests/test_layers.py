@@ -27,8 +27,6 @@ KNOWN = {
     ("importers/sources.py", "."),
     ("moderation/bans.py", "tribune.publishing.store"),
     ("moderation/selectors.py", ".bans"),
-    ("notifications/background.py", "tribune.notifications.services"),
-    ("notifications/background.py", "tribune.webhooks.services"),
     ("notifications/services.py", "tribune.publishing.store"),
     ("privacy/retention.py", "tribune.abuse.services"),
     ("publishing/checks.py", "tribune"),
