@@ -35,8 +35,6 @@ KNOWN = {
     ("server/management/commands/serve.py", "tribune.publishing.wsgi"),
     ("server/management/commands/serve.py", "tribune.triage.background"),
     ("triage/background.py", "."),
-    ("triage/clustering.py", "tribune.moderation.decisions"),
-    ("triage/clustering.py", "tribune.moderation.permissions"),
     ("triage/management/commands/triage.py", "tribune.triage.training.train"),
     ("triage/scoring.py", "."),
     ("triage/scoring.py", "tribune.moderation.decisions"),
