@@ -24,6 +24,7 @@ from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
+from tribune.publishing.store import BANS, store
 from tribune.sites.models import Desk
 
 from .models import Ban, NetworkRestriction
@@ -157,8 +158,6 @@ def ban_matching(
     Every submission asks, so the bans in force are kept in each process until
     one is made, lifted or deleted (stamp ``BANS`` of the render store); without
     a render store, or inside a transaction, the sender's own bans are read."""
-    from tribune.publishing.store import BANS, store
-
     hashed = token_hash(commenter_token) if commenter_token else ""
     if not hashed:
         return None

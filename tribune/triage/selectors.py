@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tribune.comments.models import Comment
+from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
 
 from .background import triage_mode
 from .models import Cluster, CommentTriage
@@ -47,7 +48,6 @@ def _after_priority(comments: QuerySet, anchor: Comment) -> QuerySet:
 
 def queue_order_register() -> None:
     """Offer "priority" among the moderation queue's orders."""
-    from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
 
     # Wherever triage is on, its order is the queue's default.
     DEFAULT_ORDERS.append(lambda: "priority" if triage_mode() != "off" else None)

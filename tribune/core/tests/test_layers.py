@@ -36,10 +36,6 @@ KNOWN = {
     ("importers/engine.py", "tribune.sites.models"),
     ("importers/records.py", ".engine"),
     ("importers/sources.py", "."),
-    ("moderation/bans.py", "tribune.publishing.store"),
-    ("moderation/selectors.py", ".bans"),
-    ("notifications/services.py", "tribune.publishing.store"),
-    ("privacy/retention.py", "tribune.abuse.services"),
     ("publishing/checks.py", "tribune"),
     ("server/management/commands/serve.py", "tribune.comments.writer"),
     ("server/management/commands/serve.py", "tribune.privacy.services"),
@@ -48,9 +44,6 @@ KNOWN = {
     ("triage/background.py", "."),
     ("triage/management/commands/triage.py", "tribune.triage.training.train"),
     ("triage/scoring.py", "."),
-    ("triage/scoring.py", "tribune.moderation.decisions"),
-    ("triage/selectors.py", "tribune.moderation.selectors"),
-    ("webhooks/services.py", "tribune.publishing.store"),
 }
 
 
