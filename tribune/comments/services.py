@@ -252,9 +252,8 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
     limit now, a ban in force on the commenter or a moderator's restriction of
     their network (the registered :class:`SenderBar`). Three queries, whatever
     the size of the batch: the threads with their sites and origins, the bans,
-    and the restrictions. Their senders
-    are submitted again, one transaction each, and refused there with the right
-    words."""
+    and the restrictions. Their senders are submitted again, one transaction
+    each, and refused there with the right words."""
     # PostgreSQL's own expressions, needed on PostgreSQL only (django.contrib.postgres
     # imports psycopg when loaded).
     from django.contrib.postgres.expressions import ArraySubquery
@@ -286,11 +285,11 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
 
 # One statement for a whole batch on PostgreSQL, committed when it returns: the
 # checks of _batch_check (the registered SenderBars' as their SQL conditions),
-# the commenters' upsert and the comments' insert. Under
-# load each round trip to the server waits for a backend that shares the cores,
-# and a batch written with the ORM took six (BEGIN, threads, bans, commenters,
-# comments, COMMIT): see docs/benchmarks.md. Its parameters are the jobs' values
-# only; the table names are the models'.
+# the commenters' upsert and the comments' insert. Under load each round trip to
+# the server waits for a backend that shares the cores, and a batch written with
+# the ORM took six (BEGIN, threads, bans, commenters, comments, COMMIT): see
+# docs/benchmarks.md. Its parameters are the jobs' values only; the table names
+# are the models' (the bans' and restrictions' come with moderation's condition).
 _BATCH_WRITE_SQL = """
 WITH job (n, thread_id, parent_id, author, body, language, network_hash, submitted_at,
           token_hash, origin) AS (VALUES {rows}),
