@@ -2,6 +2,7 @@
 
     python3 bench/run.py [--seconds 10] [--connections 32] [--workers 2] [--threads 8]
                          [--submit-rounds 3] [--cluster-hosts 3] [--decisions 100]
+    python3 bench/run.py --compare REF [--rounds 3] [--seconds 5]
 
 Tribune is measured three ways in the same run: one host on SQLite (cases
 ``tribune.*``), one host on PostgreSQL (``pg1.*``: host 1 of the cluster, addressed
@@ -17,6 +18,18 @@ loads the same data into both (1,000 threads of 20 comments and one of 500), sta
 every server with the same number of worker processes, and measures each case
 with ``wrk`` for a fixed time. Results: ``bench/out/<time>/results.json`` and the
 table printed, which ``docs/benchmarks.md`` quotes. Every wait is bounded.
+
+``--compare REF`` measures this tree against the commit ``REF`` instead (Isso, the
+ceilings and the cluster are left out): a git worktree of ``REF`` with its own venv
+(``bench/.compare/<commit>/``, made once), each tree's data loaded by its own
+``generate.py``, then ``--rounds`` rounds of Tribune on SQLite, one host, each round
+both trees in turn (the order alternates from round to round), each on a fresh
+copy of its loaded data, through the read cases and the submission case (with
+``--only reader,widget``: the no-JS thread page and ``/embed.js`` gzipped; ``--new
+REF2`` measures the commit ``REF2`` in place of this tree). Reported:
+each case's requests per second by round, the ratio this tree / ``REF`` of each
+round, their median and the run-to-run spread of each tree (its slowest round's
+figure against its fastest's).
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -115,8 +129,11 @@ WRK_LINE = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTI
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None) -> dict:
+def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None,
+        headers: dict | None = None) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     if script is not None:
         cmd += ["-s", str(script)]
     output = run([*cmd, url])
@@ -234,6 +251,124 @@ def start_cluster(root: Path, *, hosts: int, workers: int, threads: int, env: di
     return cluster
 
 
+COMPARE = BENCH / ".compare"
+
+
+def compare_tree(ref: str) -> tuple[str, Path, Path]:
+    """The commit ``ref`` names, a worktree of it and its venv's bin folder (made if
+    missing: ``git worktree add --detach`` and ``pip install -e``)."""
+    commit = run(["git", "rev-parse", "--verify", f"{ref}^{{commit}}"], cwd=ROOT).strip()
+    home = COMPARE / commit[:12]
+    tree, venv = home / "tree", home / "venv" / "bin"
+    if not (tree / "pyproject.toml").exists():
+        home.mkdir(parents=True, exist_ok=True)
+        run(["git", "worktree", "prune"], cwd=ROOT)  # one whose folder was deleted
+        run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT)
+    if not (venv / "tribune").exists():
+        print(f"installing {commit[:12]} in its own venv…", flush=True)
+        run([sys.executable, "-m", "venv", str(venv.parent)])
+        run([str(venv / "pip"), "install", "-q", "-e", str(tree)])
+    return commit, tree, venv
+
+
+def compare(args, env: dict) -> None:
+    """This tree against ``args.compare``, side by side in one run (see the module's
+    docstring)."""
+    commit, ref_tree, ref_venv = compare_tree(args.compare)
+    if args.new:  # two commits, neither of them this tree (e.g. to find a change)
+        head, new_tree, new_venv = compare_tree(args.new)
+        dirty = False
+    else:
+        head, new_tree, new_venv = run(["git", "rev-parse", "HEAD"], cwd=ROOT).strip(), \
+            ROOT, VENV
+        dirty = bool(run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT))
+    out = BENCH / "out" / (dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ") + "-compare")
+    out.mkdir(parents=True)
+    sides = {"new": (new_tree, new_venv), "old": (ref_tree, ref_venv)}
+    print(f"new: {head[:12]}{' (with uncommitted changes)' if dirty else ''}; "
+          f"old: {commit[:12]}; loading data…", flush=True)
+    for side, (tree, venv) in sides.items():
+        loaded = out / side / "loaded"
+        loaded.mkdir(parents=True)
+        run([str(venv / "tribune"), "migrate", "-v", "0"], cwd=loaded, env=env)
+        run([str(venv / "python"), str(tree / "bench" / "generate.py"), "--threads",
+             str(THREADS), "--comments", str(THREADS * PER_THREAD), "--published-threads",
+             str(THREADS), "--big", str(BIG), "--origin", ORIGIN], cwd=loaded, env=env)
+    from urllib.parse import urlencode
+
+    submit = tribune_submissions(out / "submit_tribune.lua")
+    count_urls = [f"{ORIGIN}/t/{i}" for i in range(1, COUNT_URLS + 1)]
+    gzip = {"Accept-Encoding": "gzip, deflate, br"}
+    cases = [
+        ("thread", "/api/v1/comments?" + urlencode({"url": f"{ORIGIN}/t/7"}), None, None),
+        ("big", "/api/v1/comments?" + urlencode({"url": ORIGIN + "/big"}), None, None),
+        ("counts", "/api/v1/counts?" + urlencode([("url", u) for u in count_urls]), None,
+         None),
+        ("submit", "", submit, None),
+        # Only with --only: the no-JS thread page (Django's whole middleware stack,
+        # the reader's CSP) and the widget's script, gzipped.
+        ("reader", "/embed/thread?" + urlencode({"url": f"{ORIGIN}/t/7"}), None, None),
+        ("widget", "/embed.js", None, gzip),
+    ]
+    only = {c for c in args.only.split(",") if c} or {"thread", "big", "counts", "submit"}
+    cases = [case for case in cases if case[0] in only]
+    figures: dict = {side: {name: [] for name, *_rest in cases} for side in sides}
+    for round_ in range(1, args.rounds + 1):
+        order = ["new", "old"] if round_ % 2 else ["old", "new"]
+        for side in order:
+            venv = sides[side][1]
+            # A fresh copy of the loaded data: the last round's submissions, which its
+            # triage worker may have left unscored, are not scored during this one.
+            here = out / side / f"round-{round_}"
+            shutil.copytree(out / side / "loaded", here)
+            port = free_port()
+            server = Server(f"{side}#{round_}", [
+                str(venv / "tribune"), "serve", "--port", str(port), "--workers",
+                str(args.workers), "--threads", str(args.threads)],
+                port=port, cwd=here, env=env, probe="/healthz",
+                log=out / f"{side}-{round_}.log")
+            try:
+                server.wait()
+                for name, path, script, headers in cases:
+                    url = server.url + path
+                    with contextlib.suppress(OSError):
+                        urllib.request.urlopen(url, timeout=30).read()  # noqa: S310
+                    load = machine_load()
+                    result = wrk(url, seconds=args.seconds, connections=args.connections,
+                                 script=script, headers=headers)
+                    result["load_before"] = load
+                    figures[side][name].append(result)
+                    print(f"round {round_} {side} {name:8} {result['rps']:>10.1f} req/s  "
+                          f"p50 {result.get('p50', 0):7.2f} ms  p99 {result.get('p99', 0):7.2f}"
+                          f" ms  non-2xx {result['non_2xx']}  (load {load})", flush=True)
+            finally:
+                server.stop()
+    summary_rows = {}
+    for name, *_rest in cases:
+        new = [r["rps"] for r in figures["new"][name]]
+        old = [r["rps"] for r in figures["old"][name]]
+        ratios = sorted(n / o for n, o in zip(new, old, strict=True) if o)
+        row = {
+            "new_rps": new, "old_rps": old,
+            "ratios": [round(r, 3) for r in ratios],
+            "ratio_median": round(statistics.median(ratios), 3) if ratios else None,
+            # Each tree's own run-to-run spread: its slowest round against its fastest.
+            "new_spread": round(min(new) / max(new), 3) if max(new) else None,
+            "old_spread": round(min(old) / max(old), 3) if max(old) else None,
+        }
+        summary_rows[name] = row
+        print(f"{name:8} new/old by round {', '.join(f'{r:.2f}' for r in ratios)} (sorted); "
+              f"median {row['ratio_median']}; spread within a tree: new "
+              f"{row['new_spread']}, old {row['old_spread']} (slowest/fastest round)",
+              flush=True)
+    results = {"new": head, "new_dirty": dirty, "old": commit, "rounds": args.rounds,
+               "seconds": args.seconds, "connections": args.connections,
+               "workers": args.workers, "threads": args.threads,
+               "figures": figures, "summary": summary_rows}
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"results: {out / 'results.json'}")
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -249,12 +384,25 @@ def main(argv: list[str]) -> None:
                         help="hosts of the PostgreSQL cluster behind HAProxy (0: none)")
     parser.add_argument("--decisions", type=int, default=100,
                         help="decisions timed from host 1 to every host of the cluster")
+    parser.add_argument("--compare", default="", metavar="REF",
+                        help="measure this tree against the commit REF instead, SQLite, "
+                             "one host, side by side (see the module's docstring)")
+    parser.add_argument("--new", default="", metavar="REF2",
+                        help="with --compare: measure the commit REF2 instead of this tree")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="with --compare: rounds, each tree once per round")
     args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+    if args.compare:
+        env = {k: v for k, v in os.environ.items()
+               if k not in {"DATABASE_URL", "TRIBUNE_VAR_DIR"}}
+        env["TRIBUNE_RATE_SUBMIT_NETWORK"] = env["TRIBUNE_RATE_SUBMIT_COMMENTER"] = ""
+        compare(args, env)
+        return
     if args.cluster_hosts and Path(sys.prefix).resolve() != VENV.parent.resolve():
         # The cluster's harness needs Tribune's venv (psycopg): run again under it.
         os.execv(VENV / "python", [str(VENV / "python"), __file__, *argv])  # noqa: S606
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
     ensure_isso()
 
     out = BENCH / "out" / dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")

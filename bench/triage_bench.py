@@ -1,6 +1,6 @@
 """Triage benchmark and evaluation: the figures in docs/triage.md.
 
-    .venv/bin/python bench/triage_bench.py [--quick]
+    .venv/bin/python bench/triage_bench.py [--quick] [--timing-only] [--baseline REF]
 
 The accuracy figures (held-out parts, sources never seen, calibration, false
 alarms) come from bench/triage_eval.py.
@@ -72,9 +72,37 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def signal_timing(passes: int = 3) -> None:
+def baseline_signals(ref: str):
+    """``text_signals`` of git revision ``ref`` (its code and its model files),
+    imported beside the current one as the package ``triage_baseline``, so that
+    old and new are timed side by side in one run."""
+    import importlib
+    import importlib.util
+    import io
+    import subprocess
+    import tarfile
+
+    folder = SCRATCH / "baseline"
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "tribune/triage"],  # noqa: S603, S607
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    package = folder / "tribune" / "triage"
+    spec = importlib.util.spec_from_file_location(
+        "triage_baseline", package / "__init__.py", submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["triage_baseline"] = module
+    spec.loader.exec_module(module)
+    importlib.import_module("triage_baseline.classifier").MODELS_PACKAGE = (
+        "triage_baseline.models_data")
+    return importlib.import_module("triage_baseline.text_signals").text_signals
+
+
+def signal_timing(passes: int = 3, baseline: str | None = None) -> None:
     """Wall-clock time (what a reader would wait) and CPU time of this thread
-    (immune to other processes on a busy machine) per comment, per pass."""
+    (immune to other processes on a busy machine) per comment, per pass. With
+    ``baseline`` (a git revision), that revision's code and models are timed
+    too, on the same comments, interleaved comment by comment."""
     from tribune.triage.scoring import priority_of
     from tribune.triage.text_signals import text_signals
 
@@ -83,25 +111,37 @@ def signal_timing(passes: int = 3) -> None:
                        ("ko_kmhas", "ko"), ("spam_youtube", "en")):
         _train, test = split_dataset(DATASETS[name], rows(DATASETS[name]))
         texts += [(t, lang, name) for t, _y, _r in test[:400]]
-    for text, lang, _name in texts[::20]:
-        # Load the models and warm the hash caches, as a running server has.
-        text_signals(body=text, author="Reader", desk_language=lang)
+    versions = {"new": text_signals}
+    if baseline:
+        versions = {f"old ({baseline})": baseline_signals(baseline), "new": text_signals}
+    for signals_of in versions.values():
+        for text, lang, _name in texts[::20]:
+            # Load the models and warm the hash caches, as a running server has.
+            signals_of(body=text, author="Reader", desk_language=lang)
     print(f"\ntext signals + priority per comment, pure (no database), {len(texts)} "
           f"held-out comments (English, Korean, spam):")
     for number in range(1, passes + 1):
-        wall, cpu = [], []
-        by_source: dict[str, list[float]] = {}
+        wall: dict[str, list[float]] = {v: [] for v in versions}
+        cpu: dict[str, list[float]] = {v: [] for v in versions}
+        by_source: dict[str, dict[str, list[float]]] = {v: {} for v in versions}
         for text, lang, name in texts:
-            start, start_cpu = time.perf_counter(), time.thread_time()
-            priority_of(text_signals(body=text, author="Reader", desk_language=lang))
-            wall.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.thread_time() - start_cpu) * 1000)
-            by_source.setdefault(name, []).append(cpu[-1])
-        print(f"  pass {number}: wall p50 {percentile(wall, 0.5):.2f} ms, p99 "
-              f"{percentile(wall, 0.99):.2f} ms, max {max(wall):.2f} ms; CPU p50 "
-              f"{percentile(cpu, 0.5):.2f} ms, p99 {percentile(cpu, 0.99):.2f} ms")
-        print("    CPU p99 by source: " + ", ".join(
-            f"{name} {percentile(values, 0.99):.2f} ms" for name, values in by_source.items()))
+            for version, signals_of in versions.items():
+                start, start_cpu = time.perf_counter(), time.thread_time()
+                priority_of(signals_of(body=text, author="Reader", desk_language=lang))
+                wall[version].append((time.perf_counter() - start) * 1000)
+                cpu[version].append((time.thread_time() - start_cpu) * 1000)
+                by_source[version].setdefault(name, []).append(cpu[version][-1])
+        for version in versions:
+            w, c = wall[version], cpu[version]
+            print(f"  pass {number}, {version}: wall p50 {percentile(w, 0.5):.2f} ms, p99 "
+                  f"{percentile(w, 0.99):.2f} ms, max {max(w):.2f} ms; CPU p50 "
+                  f"{percentile(c, 0.5):.2f} ms, p99 {percentile(c, 0.99):.2f} ms")
+            print("    CPU p99 by source: " + ", ".join(
+                f"{name} {percentile(values, 0.99):.2f} ms"
+                for name, values in by_source[version].items()))
+        if baseline:
+            old, new = (percentile(cpu[v], 0.99) for v in versions)
+            print(f"    CPU p99 new / old: {new / old:.2f}")
 
 
 def submission_overhead(n: int) -> None:
@@ -221,9 +261,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="smaller runs")
     parser.add_argument("--timing-only", action="store_true",
                         help="only the time per comment of the pure scoring")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also time the pure scoring of this git revision (code and "
+                             "models), interleaved with the current one")
     args = parser.parse_args()
     if args.timing_only:
-        signal_timing()
+        signal_timing(baseline=args.baseline)
         return
     call_command("migrate", verbosity=0)
     from tribune.core.testing import make_site
@@ -232,7 +275,7 @@ def main() -> None:
     print(f"scratch directory: {SCRATCH}")
     # The accuracy figures (held-out parts, unseen sources, calibration, false
     # alarms) are bench/triage_eval.py's.
-    signal_timing()
+    signal_timing(baseline=args.baseline)
     submission_overhead(100 if args.quick else 300)
     campaign_clustering(41, 300 if args.quick else 1000)
     dialect_check()

@@ -1,6 +1,7 @@
 """Triage evaluation: the accuracy figures in docs/triage.md.
 
     .venv/bin/python bench/triage_eval.py [--parts held-out,calibration,false-alarms,unseen]
+        [--unseen-models en_toxicity,ko_toxicity,spam] [--compare-priors]
 
 1. Held-out parts: each source's held-out part (20 %, whole Fox News articles;
    rows the shipped models never saw) is written to a temporary CSV outside
@@ -81,8 +82,11 @@ def held_out_evaluation(parts: dict[str, list]) -> None:
         evaluate_command(path, LANGS[DATASETS[name].model])
 
 
-def unseen_sources(models: tuple[str, ...] = tuple(LANGS)) -> None:
-    """Train on some sources, evaluate on every row of one training never saw."""
+def unseen_sources(models: tuple[str, ...] = tuple(LANGS), compare: bool = False) -> None:
+    """Train on some sources, evaluate on every row of one training never saw;
+    with ``compare``, each also without the lexicons (``--no-priors``), side by
+    side."""
+    from tribune.triage.training.priors import PRIORS
     from tribune.triage.training.train import train_model
 
     print("\n== 2. Sources training never saw ==")
@@ -102,10 +106,13 @@ def unseen_sources(models: tuple[str, ...] = tuple(LANGS)) -> None:
                      lambda d, r, video=video: d.name != spam.name or r["source"] != video,
                      video, [item for item in everything if item[2]["source"] == video]))
     for model, title, keep, unseen, test in runs:
-        folder = SCRATCH / f"models-{model}-{unseen}"
-        train_model(model, out=folder, keep=keep, say=lambda _line: None)
-        print(f"\n-- {model}: trained on {title} (all {len(test)} rows)")
-        evaluate_command(write_csv(f"unseen_{unseen}", test), LANGS[model], folder)
+        path = write_csv(f"unseen_{unseen}", test)
+        for priors in (False, True) if compare and model in PRIORS else (True,):
+            folder = SCRATCH / f"models-{model}-{unseen}-{'priors' if priors else 'plain'}"
+            train_model(model, out=folder, keep=keep, say=lambda _line: None, priors=priors)
+            print(f"\n-- {model}: trained on {title} (all {len(test)} rows)"
+                  + ("" if priors else ", without the lexicons (--no-priors)"))
+            evaluate_command(path, LANGS[model], folder)
 
 
 def calibration(parts: dict[str, list]) -> None:
@@ -184,6 +191,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--unseen-models", default=",".join(LANGS),
                         help="the models part 'unseen' retrains (default: all three)")
+    parser.add_argument("--compare-priors", action="store_true",
+                        help="part 'unseen' also trains each model without the lexicons")
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"which parts, comma-separated (default: all of {', '.join(PARTS)};"
                              f" unseen trains seven models, a few minutes)")
@@ -201,7 +210,7 @@ def main() -> None:
     if "false-alarms" in chosen:
         false_alarms()
     if "unseen" in chosen:
-        unseen_sources(tuple(args.unseen_models.split(",")))
+        unseen_sources(tuple(args.unseen_models.split(",")), compare=args.compare_priors)
 
 
 if __name__ == "__main__":

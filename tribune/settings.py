@@ -80,7 +80,8 @@ MIDDLEWARE = [
     # Onion hosts served over plain HTTP, past SecurityMiddleware's redirect.
     "tribune.security.onion.OnionMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # WhiteNoise: static files, and the widget's /embed.js and /embed.css.
+    "tribune.embed.static.WidgetMiddleware",
     "tribune.embed.cors.SiteCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -90,7 +91,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "tribune.accounts.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tribune.security.middleware.SecurityHeadersMiddleware",
+    # The strict policy (CONTENT_SECURITY_POLICY) on every answer that has none of
+    # its own; reader pages write theirs with their site's frame-ancestors.
+    "csp.middleware.CSPMiddleware",
+    "tribune.security.middleware.PermissionsPolicyMiddleware",
     "tribune.core.middleware.DatabaseBusyMiddleware",
 ]
 
@@ -215,6 +219,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # "no-referrer" and check their forms by token (tribune.security.csrf).
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Every answer without a policy of its own (django-csp's CSPMiddleware): no inline
+# script or style, no eval, nothing from another origin.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {
+    "default-src": ["'none'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    # The demo newspaper frames the reader's thread page from this same origin.
+    "frame-src": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}}
 # Moderators' sessions (tribune.accounts.middleware): ended after 30 minutes
 # without a request and 12 hours after login whatever happens.
 TRIBUNE_SESSION_IDLE = int(os.environ.get("TRIBUNE_SESSION_IDLE", str(30 * 60)))
@@ -351,3 +371,10 @@ TRIBUNE_LOGIN_BASE_DELAY = 1  # seconds, doubled at each further failure
 TRIBUNE_LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
 TRIBUNE_LOGIN_NETWORK_MAX_DELAY = 60 * 60
 TRIBUNE_LOGIN_FORGET = 24 * 60 * 60  # a throttle row older than this is forgotten
+# A network restriction bars a network's submissions this many hours.
+TRIBUNE_RESTRICTION_WINDOW_HOURS = 24
+# The live queue (tribune.moderation.live_views): streams one process holds at
+# once (unset: half of `tribune serve --threads`), and the seconds after which
+# each stream ends.
+TRIBUNE_LIVE_STREAMS = os.environ.get("TRIBUNE_LIVE_STREAMS") or None
+TRIBUNE_LIVE_SECONDS = 25

@@ -36,11 +36,11 @@ def idle_limit(user=None) -> int:
     (the site's default), longer for the moderators of a desk that asks for it,
     ``TRIBUNE_SESSION_IDLE_ADMIN`` (15 minutes) for administrators whatever
     their desks ask."""
-    default = int(getattr(settings, "TRIBUNE_SESSION_IDLE", 30 * 60))
+    default = int(settings.TRIBUNE_SESSION_IDLE)
     if user is None:
         return default
     if user.is_superuser:
-        return int(getattr(settings, "TRIBUNE_SESSION_IDLE_ADMIN", 15 * 60))
+        return int(settings.TRIBUNE_SESSION_IDLE_ADMIN)
     # Imported here: the desks' own timeouts are a moderation setting, read by
     # this lower layer only for the user at hand.
     from tribune.moderation.standing import desk_idle_seconds
@@ -73,7 +73,7 @@ def activity(request) -> None:
 
 
 def absolute_limit() -> int:
-    return int(getattr(settings, "TRIBUNE_SESSION_MAX", 12 * 60 * 60))
+    return int(settings.TRIBUNE_SESSION_MAX)
 
 
 class SessionExpiryMiddleware:

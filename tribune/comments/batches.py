@@ -249,7 +249,7 @@ def batching_possible() -> bool:
     if connection.in_atomic_block:
         return False
     if connection.vendor == "postgresql":
-        return getattr(settings, "TRIBUNE_BATCH_SUBMISSIONS", True)
+        return settings.TRIBUNE_BATCH_SUBMISSIONS
     return batch_database() is not None
 
 

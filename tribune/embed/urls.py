@@ -4,7 +4,5 @@ from . import views
 
 app_name = "embed"
 urlpatterns = [
-    path("embed.js", views.script, name="script"),
-    path("embed.css", views.stylesheet, name="stylesheet"),
     path("embed/config", views.config, name="config"),
 ]

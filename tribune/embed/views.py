@@ -1,23 +1,19 @@
-"""The widget: ``/embed.js``, its stylesheet, and the configuration it reads
-for an article (the desk's language, direction and interface strings).
+"""The configuration the widget reads for an article (the desk's language,
+direction and interface strings).
 
-The script and stylesheet are files of this app, served with a validator and
-gzipped when the browser accepts it; nothing is fetched from anywhere else.
+The script and stylesheet, ``/embed.js`` and ``/embed.css``, are files of this
+app that WhiteNoise serves (:mod:`tribune.embed.static`); nothing is fetched from
+anywhere else.
 """
 
 from __future__ import annotations
 
-import gzip
-import hashlib
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods
 
 from tribune.core.errors import TribuneError
@@ -31,61 +27,7 @@ from tribune.threads.services import article_resolve
 
 from .strings import widget_strings
 
-ASSETS = Path(__file__).resolve().parent / "assets"
-ASSET_CACHE_CONTROL = "public, max-age=3600, stale-while-revalidate=86400"
 CONFIG_CACHE_CONTROL = "public, max-age=300"
-
-
-@dataclass(frozen=True)
-class Asset:
-    body: bytes
-    gzipped: bytes
-    etag: str
-    content_type: str
-
-
-def _asset(name: str, content_type: str) -> Asset:
-    body = (ASSETS / name).read_bytes()
-    return Asset(
-        body=body,
-        gzipped=gzip.compress(body, compresslevel=9, mtime=0),
-        etag=hashlib.sha256(body).hexdigest()[:32],
-        content_type=content_type,
-    )
-
-
-_ASSETS = {
-    "embed.js": _asset("embed.js", "text/javascript; charset=utf-8"),
-    "embed.css": _asset("embed.css", "text/css; charset=utf-8"),
-}
-
-
-def _serve(request: HttpRequest, asset: Asset) -> HttpResponse:
-    quoted = f'"{asset.etag}"'
-    if quoted in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(asset.gzipped, content_type=asset.content_type)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(asset.body, content_type=asset.content_type)
-    response["ETag"] = quoted
-    response["Cache-Control"] = ASSET_CACHE_CONTROL
-    # Any page may load the widget (a page with COEP too); what it may then
-    # read is decided by CORS on the API.
-    response["Cross-Origin-Resource-Policy"] = "cross-origin"
-    patch_vary_headers(response, ["Accept-Encoding"])
-    return response
-
-
-@require_http_methods(["GET", "HEAD"])
-def script(request: HttpRequest) -> HttpResponse:
-    return _serve(request, _ASSETS["embed.js"])
-
-
-@require_http_methods(["GET", "HEAD"])
-def stylesheet(request: HttpRequest) -> HttpResponse:
-    return _serve(request, _ASSETS["embed.css"])
 
 
 def _error(error: TribuneError) -> JsonResponse:

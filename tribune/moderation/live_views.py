@@ -60,8 +60,7 @@ _stopping = threading.Event()
 
 def streams_max() -> int:
     """How many streams one process holds at once."""
-    configured = getattr(settings, "TRIBUNE_LIVE_STREAMS", None) or os.environ.get(
-        "TRIBUNE_LIVE_STREAMS")
+    configured = settings.TRIBUNE_LIVE_STREAMS
     if configured:
         return max(0, int(configured))
     threads = int(os.environ.get("TRIBUNE_SERVE_THREADS", "0") or 0)
@@ -69,7 +68,7 @@ def streams_max() -> int:
 
 
 def stream_seconds() -> float:
-    return float(getattr(settings, "TRIBUNE_LIVE_SECONDS", 25))
+    return float(settings.TRIBUNE_LIVE_SECONDS)
 
 
 def streams_open() -> int:

@@ -51,7 +51,7 @@ RESTRICTION_HOURS_MAX = 24
 
 def restriction_window() -> dt.timedelta:
     """How far back other commenters of a network are counted."""
-    return dt.timedelta(hours=getattr(settings, "TRIBUNE_RESTRICTION_WINDOW_HOURS", 24))
+    return dt.timedelta(hours=settings.TRIBUNE_RESTRICTION_WINDOW_HOURS)
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ class OnionMiddleware:
     def __call__(self, request):
         if not request_is_onion(request):
             response = self.get_response(request)
-            onion = getattr(settings, "TRIBUNE_ONION_ORIGIN", "")
+            onion = settings.TRIBUNE_ONION_ORIGIN
             if onion and request.is_secure() and "Onion-Location" not in response:
                 response["Onion-Location"] = onion.rstrip("/") + request.get_full_path()
             return response

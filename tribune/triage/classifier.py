@@ -16,8 +16,10 @@ from array import array
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from operator import mul
 
-from .features import Hasher, counts
+from .features import Counts, Hasher, analyse, counts_of
+from .lexicon import Substrings, WordPrior, lexicon_from_json
 
 MODELS_PACKAGE = "tribune.triage.models_data"
 # Which model scores which desk language for insult and hate; spam is scored
@@ -40,37 +42,64 @@ class LinearModel:
     # Probability thresholds: "flag" shows a label on the card, "high" weighs more.
     thresholds: dict[str, float] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
+    # Knowledge from outside the training sets (``lexicon.py``): one more
+    # feature, with its weight.
+    lexicon: WordPrior | Substrings | None = None
+    lexicon_weight: float = 0.0
 
     def __post_init__(self) -> None:
         self.hasher = Hasher(self.bits)
+        idf = self.idf if self.idf is not None else array("f", [1.0]) * len(self.weights)
+        self.weight_idf = array("f", map(mul, self.weights, idf))
+        self.idf_squared = array("f", map(mul, idf, idf))
 
     @property
     def feature_key(self) -> tuple:
         """Models with the same key see the same raw counts of a text."""
         return (self.bits, self.char_min, self.char_max, self.word_bigrams)
 
-    def counts(self, text: str) -> dict[int, float]:
-        return counts(text, hasher=self.hasher, char_min=self.char_min,
-                      char_max=self.char_max, word_bigrams=self.word_bigrams)
+    def counts(self, text: str) -> dict[int, int]:
+        return self.counts_of(*analyse(text))
 
-    def score_counts(self, found: dict[int, float]) -> float:
-        """Probability from raw counts made with this model's :attr:`feature_key`:
-        the weights times :func:`features.weighted` of the counts, in one pass
-        (no vector is built: the dot product is divided by the norm at the end)."""
-        weights, idf, log = self.weights, self.idf, math.log
-        dot = square = 0.0
-        for key, value in found.items():
-            scaled = 1.0 + log(value) if idf is None else (1.0 + log(value)) * idf[key]
-            dot += weights[key] * scaled
-            square += scaled * scaled
-        z = self.intercept + (dot / math.sqrt(square) if square else 0.0)
+    def counts_of(self, cleaned: str, words: list[str]) -> dict[int, int]:
+        return counts_of(cleaned, words, hasher=self.hasher, char_min=self.char_min,
+                         char_max=self.char_max, word_bigrams=self.word_bigrams)
+
+    def lexicon_value(self, words: list[str], text: str) -> float:
+        """The lexicon's feature of a text (0 without a lexicon)."""
+        return self.lexicon.value(words, text) if self.lexicon is not None else 0.0
+
+    def score_counts(self, found: dict[int, int], words: list[str] = (), text: str = "") -> float:
+        """Probability from raw counts made with this model's :attr:`feature_key`
+        (and, for the lexicon, the text's words and the text): the weights times
+        :func:`features.weighted` of the counts, without building the vector.
+
+        Weight x idf and idf squared are kept per bucket (:meth:`__post_init__`),
+        so a bucket seen once — most of them — costs one look-up in each, all
+        fetched in one C call (:func:`operator.itemgetter`), and the split of
+        the counts (:meth:`features.Counts.split`) is made once for the models
+        that share them: a long comment's thousands of buckets cost C-level
+        loops."""
+        extra = self.lexicon_weight * self.lexicon_value(list(words), text) if self.lexicon else 0.0
+        if not found:
+            return self.probability(extra)
+        once, more, scaled = (found if isinstance(found, Counts) else Counts(found)).split()
+        weight_idf, idf_squared = self.weight_idf, self.idf_squared
+        dot = sum(once(weight_idf)) + sum(map(mul, more(weight_idf), scaled))
+        square = sum(once(idf_squared)) + sum(
+            map(mul, more(idf_squared), map(mul, scaled, scaled)))
+        return self.probability((dot / math.sqrt(square) if square else 0.0) + extra)
+
+    def probability(self, decision: float) -> float:
+        z = self.intercept + decision
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))
 
     def score(self, text: str) -> float:
         """Probability (0..1) that ``text`` belongs to the model's positive class."""
-        return self.score_counts(self.counts(text))
+        cleaned, words = analyse(text)
+        return self.score_counts(self.counts_of(cleaned, words), words, text)
 
 
 def _floats(data: bytes, size: int, what: str) -> array:
@@ -83,7 +112,8 @@ def _floats(data: bytes, size: int, what: str) -> array:
     return values
 
 
-def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | None) -> LinearModel:
+def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | None,
+                     lexicon_text: str | None = None) -> LinearModel:
     meta = json.loads(meta_text)
     size = 1 << int(meta["bits"])
     weights = _floats(weight_bytes, size, f"model {meta['name']} weights")
@@ -100,6 +130,8 @@ def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | Non
         idf=idf,
         thresholds={k: float(v) for k, v in meta.get("thresholds", {}).items()},
         meta=meta,
+        lexicon=lexicon_from_json(lexicon_text) if lexicon_text else None,
+        lexicon_weight=float(meta.get("lexicon_weight", 0.0)),
     )
 
 
@@ -117,16 +149,19 @@ def model_from_dir(folder, name: str) -> LinearModel:
     if isinstance(folder, str):
         folder = Path(folder)
     idf_file = folder / f"{name}.idf.f32"
+    lexicon_file = folder / f"{name}.lexicon.json"
     return model_from_files(
         (folder / f"{name}.json").read_text(encoding="utf-8"),
         (folder / f"{name}.f32").read_bytes(),
         idf_file.read_bytes() if idf_file.is_file() else None,
+        lexicon_file.read_text(encoding="utf-8") if lexicon_file.is_file() else None,
     )
 
 
 def model_names() -> list[str]:
     folder = resources.files(MODELS_PACKAGE)
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+    return sorted(p.name[:-5] for p in folder.iterdir()
+                  if p.name.endswith(".json") and not p.name.endswith(".lexicon.json"))
 
 
 def model_for(lang: str, folder=None) -> LinearModel:

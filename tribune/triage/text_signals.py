@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from .classifier import SPAM_MODEL, TOXICITY_MODELS, model_load
+from .features import analyse
 from .personal import personal_information
 from .scripts import SCRIPT_LANGUAGE, dominant_script, language_expected, name_signals
 
@@ -120,12 +121,14 @@ def is_shouting(text: str) -> bool:
     """Mostly capitals; or, in a text of scripts without capitals (Han,
     Hangul, Tibetan, Arabic, Myanmar, Khmer, Lao…), a run of three exclamation
     marks."""
-    cased = [c for c in text if c.isupper() or c.islower()]
-    if len(cased) < SHOUT_MIN_LETTERS:
-        letters = sum(1 for c in text if c.isalpha())
+    # Counted per distinct character (a Counter is built in C).
+    chars = Counter(text).items()
+    cased = sum(n for c, n in chars if c.isupper() or c.islower())
+    if cased < SHOUT_MIN_LETTERS:
+        letters = sum(n for c, n in chars if c.isalpha())
         return (not cased and letters >= EMPHASIS_MIN_LETTERS
                 and _EMPHASIS_RE.search(text) is not None)
-    return sum(c.isupper() for c in cased) / len(cased) >= SHOUT_SHARE
+    return sum(n for c, n in chars if c.isupper()) / cased >= SHOUT_SHARE
 
 
 def is_repetitive(text: str) -> bool:
@@ -182,7 +185,7 @@ def text_signals(
     script, _share = dominant_script(head)
     signals.script = script
     expected = language_expected(desk_language)
-    letters = sum(1 for c in head if c.isalpha())
+    letters = sum(n for c, n in Counter(head).items() if c.isalpha())
     if script:
         if expected and script in expected:
             signals.language = desk_language.split("-")[0].lower()
@@ -196,14 +199,18 @@ def text_signals(
         model_name = TOXICITY_MODELS.get((desk_language or "").split("-")[0].lower())
     # The text is turned into counts once per feature setting: the English and
     # spam models share theirs.
-    shared: dict[tuple, dict[int, float]] = {}
+    # Cleaned and split once (when a model scores at all).
+    analysed: list = []
+    shared: dict[tuple, dict[int, int]] = {}
 
     def score(name: str) -> float:
         model = model_load(name)
+        if not analysed:
+            analysed.extend(analyse(body))
         found = shared.get(model.feature_key)
         if found is None:
-            found = shared[model.feature_key] = model.counts(body)
-        return model.score_counts(found)
+            found = shared[model.feature_key] = model.counts_of(*analysed)
+        return model.score_counts(found, analysed[1], body)
 
     if model_name:
         signals.toxicity = score(model_name)

@@ -27,3 +27,21 @@ def test_the_folders_appear_when_tribune_starts_and_connects(tmp_path: Path):
             "connection.ensure_connection()", tmp_path, TRIBUNE_SECRET_KEY="x" * 50)
     assert (tmp_path / "var" / "static").is_dir()
     assert (tmp_path / "var" / "tribune.sqlite3").is_file()
+
+
+def test_every_tribune_default_lives_in_the_settings():
+    """The code reads ``settings.TRIBUNE_…``, never ``getattr(settings, NAME, default)``:
+    a second default beside the one in tribune/settings.py would drift from it."""
+    import re
+
+    import tribune
+
+    package = Path(tribune.__file__).resolve().parent
+    pattern = re.compile(r"getattr\(\s*settings\s*,\s*[\"']TRIBUNE_\w+[\"']\s*,")
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in package.rglob("*.py") if "tests" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -30,9 +30,11 @@ def test_embed_js_is_served_gzipped_under_budget_with_validators(db):
     assert response["Content-Type"].startswith("text/javascript")
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
-    script = gzip.decompress(response.content)
-    css = gzip.decompress(Client().get("/embed.css", headers={"Accept-Encoding": "gzip"}).content)
-    total = len(response.content) + len(gzip.compress(css, 9))
+    gzipped = b"".join(response.streaming_content)
+    script = gzip.decompress(gzipped)
+    css = gzip.decompress(b"".join(Client().get(
+        "/embed.css", headers={"Accept-Encoding": "gzip"}).streaming_content))
+    total = len(gzipped) + len(gzip.compress(css, 9))
     assert total < WIDGET_GZIP_BUDGET, f"widget is {total} bytes gzipped"
     # Data is only ever inserted as text.
     assert b"innerHTML" not in script and b"insertAdjacentHTML" not in script
@@ -40,7 +42,32 @@ def test_embed_js_is_served_gzipped_under_budget_with_validators(db):
     again = client.get("/embed.js", headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
     plain = client.get("/embed.js")
-    assert plain.content == script and "Content-Encoding" not in plain
+    assert b"".join(plain.streaming_content) == script and "Content-Encoding" not in plain
+
+
+def test_widget_files_carry_the_content_etag_caching_and_cross_origin_headers(db):
+    """Served by WhiteNoise (tribune.embed.static) with the headers the widget
+    needs: the same content-derived ETag on every host, an hour's caching, and
+    loadable from any page."""
+    import hashlib
+
+    from tribune.embed.static import ASSETS
+
+    client = Client()
+    for name in ("embed.js", "embed.css"):
+        response = client.get(f"/{name}", headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200, name
+        body = (ASSETS / name).read_bytes()
+        assert gzip.decompress(b"".join(response.streaming_content)) == body
+        assert response["ETag"] == f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        assert response["Cache-Control"] == ("public, max-age=3600, "
+                                             "stale-while-revalidate=86400")
+        assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Type"].replace("\"", "").endswith("charset=utf-8")
+        head = client.head(f"/{name}")
+        assert head.status_code == 200 and head["ETag"] == response["ETag"]
+        assert client.post(f"/{name}").status_code == 405
 
 
 def test_config_is_in_the_desk_language_and_direction(db, site, rtl_site):

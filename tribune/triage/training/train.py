@@ -33,9 +33,11 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-from tribune.triage.features import Hasher, counts
+from tribune.triage.features import Hasher, analyse, counts
+from tribune.triage.lexicon import lexicon_from_json
 
 from .datasets import DATASETS, SEED, Dataset, data_dir, rows, sources_of, split_dataset
+from .priors import PRIORS
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models_data"
 MODELS = ("en_toxicity", "ko_toxicity", "spam")
@@ -60,7 +62,10 @@ DESCRIPTIONS = {
 CALIBRATE_ON = {
     "en_toxicity": ("en_foxnews",),
     "ko_toxicity": ("ko_beep", "ko_kmhas"),
-    "spam": ("spam_youtube",),
+    # The news comments the spam model learns as negatives (EXTRA_NEGATIVES)
+    # calibrate it too: a desk receives news comments, not a music video's
+    # comments, half of them spam.
+    "spam": ("spam_youtube", "en_foxnews"),
 }
 # The share of hateful comments the calibration assumes. None: the calibration
 # sources' own share. The Korean sets were sampled to be about half hateful
@@ -179,8 +184,28 @@ def fit(x, y, w, c: float):
     return model.fit(x, y, sample_weight=w)
 
 
-def cross_validate(raw, items: list[Row], say: Callable[[str], None], name: str):
-    """``(best C, out-of-fold decisions at that C, {source: CV ROC AUC})``."""
+def with_prior(x, prior):
+    """``x`` with the lexicon's feature (``prior``, one value per row) as its
+    last column, or ``x`` itself without a lexicon."""
+    if prior is None:
+        return x
+    from scipy.sparse import csr_matrix, hstack
+
+    return hstack([x, csr_matrix(prior.reshape(-1, 1))], format="csr")
+
+
+def prior_column(items: list[Row], lexicon):
+    """The lexicon's feature of every training text, as production computes it."""
+    import numpy as np
+
+    if lexicon is None:
+        return None
+    return np.array([lexicon.value(analyse(item[0])[1], item[0]) for item in items])
+
+
+def cross_validate(raw, items: list[Row], say: Callable[[str], None], name: str, prior=None):
+    """``(best C, out-of-fold decisions at that C, {source: CV ROC AUC})``;
+    ``prior``: the lexicon's feature of each row, an extra column."""
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
@@ -192,7 +217,8 @@ def cross_validate(raw, items: list[Row], say: Callable[[str], None], name: str)
     for k in range(FOLDS):
         train, test = np.where(fold != k)[0], np.where(fold == k)[0]
         idf = idf_of(raw[train])
-        x_train, x_test = weighted(raw[train], idf), weighted(raw[test], idf)
+        x_train = with_prior(weighted(raw[train], idf), None if prior is None else prior[train])
+        x_test = with_prior(weighted(raw[test], idf), None if prior is None else prior[test])
         for c in C_GRID:
             oof[c][test] = fit(x_train, y[train], w[train], c).decision_function(x_test)
 
@@ -237,16 +263,21 @@ def platt(decisions, labels, share: float | None = None) -> tuple[float, float]:
 def train_model(model: str, *, folder: Path | None = None, out: Path = MODELS_DIR,
                 say: Callable[[str], None] = print,
                 keep: Callable[[Dataset, dict], bool] | None = None,
-                calibrate_on: tuple[str, ...] | None = None) -> dict:
+                calibrate_on: tuple[str, ...] | None = None, priors: bool = True) -> dict:
     """Train ``model`` on the training parts of its sources (``keep``: only
-    those rows, for the evaluation on sources it never saw) and write it."""
+    those rows, for the evaluation on sources it never saw) and write it.
+    ``priors``: with the lexicon made from a published package, when the model
+    has one (``priors.PRIORS``)."""
     import numpy as np
 
     settings = SETTINGS[model]
     items = training_rows(model, folder, keep)
     raw = raw_matrix([item[0] for item in items], settings)
     y = np.array([item[1] for item in items])
-    best_c, oof, cv = cross_validate(raw, items, say, model)
+    lexicon_data = PRIORS[model]() if priors and model in PRIORS else None
+    lexicon = lexicon_from_json(json.dumps(lexicon_data)) if lexicon_data else None
+    prior = prior_column(items, lexicon)
+    best_c, oof, cv = cross_validate(raw, items, say, model, prior)
     present = {item[3] for item in items}
     calibrate_on = tuple(s for s in (calibrate_on or CALIBRATE_ON[model]) if s in present) \
         or tuple(sorted(present))
@@ -254,8 +285,12 @@ def train_model(model: str, *, folder: Path | None = None, out: Path = MODELS_DI
     share = CALIBRATION_SHARE[model]
     a, b = platt(oof[mask], y[mask], share)
     idf = idf_of(raw)
-    fitted = fit(weighted(raw, idf), y, sample_weights(items), best_c)
-    weights = (a * fitted.coef_[0]).astype("<f4")
+    fitted = fit(with_prior(weighted(raw, idf), prior), y, sample_weights(items), best_c)
+    coef = fitted.coef_[0]
+    lexicon_weight = None
+    if prior is not None:
+        coef, lexicon_weight = coef[:-1], a * float(coef[-1])
+    weights = (a * coef).astype("<f4")
     intercept = a * float(fitted.intercept_[0]) + b
     out.mkdir(parents=True, exist_ok=True)
     counted = {s: sum(1 for item in items if item[3] == s) for s in sorted(present)}
@@ -276,6 +311,14 @@ def train_model(model: str, *, folder: Path | None = None, out: Path = MODELS_DI
         "training_rows": len(items),
         "seed": SEED,
     }
+    lexicon_file = out / f"{model}.lexicon.json"
+    if lexicon_data is not None:
+        meta["lexicon"] = lexicon_data["source"]
+        meta["lexicon_weight"] = lexicon_weight
+        lexicon_file.write_text(json.dumps(lexicon_data, ensure_ascii=False, indent=0,
+                                           sort_keys=True) + "\n", encoding="utf-8")
+    elif lexicon_file.exists():
+        lexicon_file.unlink()
     (out / f"{model}.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     (out / f"{model}.f32").write_bytes(weights.tobytes())
     (out / f"{model}.idf.f32").write_bytes(idf.tobytes())
@@ -285,9 +328,11 @@ def train_model(model: str, *, folder: Path | None = None, out: Path = MODELS_DI
 
 
 def train_all(*, folder: Path | None = None, out: Path = MODELS_DIR,
-              say: Callable[[str], None] = print, models: tuple[str, ...] = MODELS) -> list[dict]:
+              say: Callable[[str], None] = print, models: tuple[str, ...] = MODELS,
+              priors: bool = True) -> list[dict]:
     folder = folder or data_dir()
-    return [train_model(name, folder=folder, out=out, say=say) for name in models]
+    return [train_model(name, folder=folder, out=out, say=say, priors=priors)
+            for name in models]
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """``tribune triage``: evaluate and train the models, keep word lists, policies.
 
     tribune triage evaluate FILE.csv [--lang en|ko|spam] [--models DIR]
-    tribune triage train [--data DIR] [--out DIR] [--model NAME ...]
+    tribune triage train [--data DIR] [--out DIR] [--model NAME ...] [--no-priors]
     tribune triage words DESK list|add|remove [TERM ...]
     tribune triage policy SITE_ID [--hold N] [--reject N --clause N]
     tribune triage senior NAME [--remove]
@@ -46,6 +46,9 @@ class Command(BaseCommand):
         tr.add_argument("--out", help="Where to write the models (default: the package)")
         tr.add_argument("--model", action="append", choices=["en_toxicity", "ko_toxicity", "spam"],
                         help="only this model (repeatable; default: all three)")
+        tr.add_argument("--no-priors", action="store_true",
+                        help="without the lexicons made from published packages "
+                             "(alt-profanity-check, korcen), to compare")
         words = sub.add_parser(
             "words", help="A desk's list of insults and slurs - never political words or "
                           "names (the workspace: /moderate/triage/words/).")
@@ -117,7 +120,12 @@ class Command(BaseCommand):
             raise CommandError(f"There is no folder {folder}.")
         try:
             train_all(folder=folder, out=out, say=self.stdout.write,
-                      models=tuple(options["model"] or MODELS))
+                      models=tuple(options["model"] or MODELS),
+                      priors=not options["no_priors"])
+        except ImportError as error:
+            raise CommandError(
+                f"Training needs the train extra (pip install 'tribune[train]'): {error}"
+            ) from None
         except FileNotFoundError as error:
             raise CommandError(f"Training data not found: {error.filename}") from None
 
