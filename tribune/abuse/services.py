@@ -180,12 +180,3 @@ def ratelimit_expired_delete(*, now: float | object | None = None) -> int:
     deleted, _ = RateCounter.objects.filter(expires_at__lte=int(stamp)).delete()
     return deleted
 
-
-def request_keys(request, *, token: str | None = None) -> dict[str, str]:
-    """The rate-limit identities of an HTTP request: its commenter token (given,
-    or from the cookie or ``X-Tribune-Commenter`` header) and its network hash."""
-    from tribune.comments.commenters import commenter_token, token_hash
-    from tribune.privacy.services import network_hash
-
-    token = token or commenter_token(request)
-    return {"commenter": token_hash(token) if token else "", "network": network_hash(request)}

@@ -24,12 +24,17 @@ sent fast says nothing a short one does not.
 
 Only young pages pay for this (a few queries and a model score); every other
 submission is not looked at.
+
+The links, the spam score and a network's recent submissions are triage's
+readings (triage sits above abuse): the submission action passes them in as
+:class:`TriageReadings`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Protocol
 
 from django.conf import settings
 from django.utils import timezone
@@ -39,7 +44,6 @@ from tribune.comments.commenters import commenter_id_of
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput
 from tribune.threads.services import article_resolve
-from tribune.triage.models import CommentTriage
 
 BURST_WINDOW = timedelta(minutes=1)
 NETWORK_BURST = 5
@@ -70,34 +74,43 @@ class Held:
                 "signals": list(self.signals)}
 
 
-def _bot_signals(*, url: str, author: str, body: str, commenter_id: int | None,
-                 network_hash: str) -> list[str]:
-    # Triage's text signals: the same judgement the queue shows the moderator.
-    # Imported here, on the young-page path only: its models are work a plain
-    # submission never needs.
-    from tribune.triage.text_signals import link_spans, text_signals
+class TriageReadings(Protocol):
+    """What triage reads of a submission: the same judgement the queue shows the
+    moderator. Asked on the young-page path only."""
 
+    def has_links(self, text: str) -> bool:
+        """Whether ``text`` holds a link."""
+
+    def spam_score(self, *, body: str, author: str, desk_language: str) -> float:
+        """The spam model's score of the text, 0 to 1."""
+
+    def network_sent_since(self, *, network_hash: str, since: datetime) -> int:
+        """How many comments the network sent since ``since``."""
+
+
+def _bot_signals(*, url: str, author: str, body: str, commenter_id: int | None,
+                 network_hash: str, triage: TriageReadings) -> list[str]:
     found = []
-    if link_spans(body) or link_spans(author):
+    if triage.has_links(body) or triage.has_links(author):
         found.append("links")
     ref = article_resolve(url=url)
     language = ref.thread.desk.language if ref.thread is not None else \
         ref.site.default_desk.language
-    if text_signals(body=body, author=author, desk_language=language).spam >= SPAM_SCORE:
+    if triage.spam_score(body=body, author=author, desk_language=language) >= SPAM_SCORE:
         found.append("spam")
     since = timezone.now() - BURST_WINDOW
     if commenter_id is not None and Comment.objects.filter(
             commenter_id=commenter_id, submitted_at__gte=since).exists():
         found.append("burst")
-    elif network_hash and CommentTriage.objects.filter(
-            network_hash=network_hash, submitted_at__gte=since).count() >= NETWORK_BURST:
+    elif network_hash and triage.network_sent_since(
+            network_hash=network_hash, since=since) >= NETWORK_BURST:
         found.append("burst")
     return found
 
 
 def submission_weigh(
     *, age: float | None, url: str, author: object, body: object, commenter_token: str,
-    commenter_is_new: bool, network_hash: str,
+    commenter_is_new: bool, network_hash: str, triage: TriageReadings,
 ) -> Held | None:
     """Weigh a submission sent ``age`` seconds after its form was served (None:
     the client sent no stamp, so nothing is known of it).
@@ -106,13 +119,15 @@ def submission_weigh(
     be accepted, held and marked) when it was young; raises :class:`SentTooFast`
     (400, the reader's text kept by the caller) when it was young and another
     sign of a program came with it, unless the commenter has a published comment.
+    ``triage`` reads the text and the network's recent comments.
     """
     if age is None or age >= settings.TRIBUNE_FORM_MIN_SECONDS:
         return None
     commenter_id = None if commenter_is_new else commenter_id_of(commenter_token)
     signals = _bot_signals(url=url, author=author if isinstance(author, str) else "",
                            body=body if isinstance(body, str) else "",
-                           commenter_id=commenter_id, network_hash=network_hash)
+                           commenter_id=commenter_id, network_hash=network_hash,
+                           triage=triage)
     if signals:
         known = commenter_id is not None and Comment.objects.filter(
             commenter_id=commenter_id, status=Status.APPROVED).exists()

@@ -1,4 +1,5 @@
-"""Deciding: one comment, several at once, or taking back one's last decision.
+"""Deciding: one comment, several at once, a whole campaign (a triage cluster),
+or taking back one's last decision.
 
 The JSON API (tribune.api.moderation), the workspace's no-JS and scripted views
 (tribune.moderation.views) and every other surface call these, never the
@@ -21,14 +22,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tribune.comments.models import Comment
-from tribune.core.errors import Conflict, InvalidInput, NotFound
+from tribune.comments.models import Comment, Status
+from tribune.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.moderation.decisions import comment_decide
 from tribune.moderation.models import Action
+from tribune.moderation.permissions import comments_visible_to
 from tribune.moderation.undo import decision_undo_last
+from tribune.triage.seniors import is_senior
 
 BULK_MAX = 200
 
@@ -97,3 +101,35 @@ def decisions_make_bulk(
         except (InvalidInput, NotFound, Conflict) as error:
             outcome.refused[comment_id] = error.message
     return outcome
+
+
+def cluster_decide(
+    *, cluster_id: object, moderator: AbstractBaseUser, action: object, clause: object = None,
+    note: object = "",
+) -> list[Comment]:
+    """Decide every pending comment of a campaign's cluster the moderator may see,
+    through :func:`decision_make` one by one, all or none (one transaction).
+
+    Refuses (``PermissionDenied``) when a comment is held for a senior moderator
+    and the moderator is not one; ``NotFound`` when nothing is left to decide.
+    """
+    cluster_id = parse_id(cluster_id, field="cluster")
+    if action not in ("approve", "reject"):
+        raise InvalidInput(_("A whole cluster is approved or rejected."), field="action")
+    pending = list(
+        comments_visible_to(moderator)
+        .filter(triage__cluster_id=cluster_id, status=Status.PENDING)
+        .select_related("triage").order_by("submitted_at", "id")
+    )
+    if not pending:
+        raise NotFound(_("There is nothing left to decide in cluster %(id)s.") % {"id": cluster_id})
+    if any(c.triage.held for c in pending) and not is_senior(moderator):
+        raise PermissionDenied(
+            _("This cluster holds comments kept for a senior moderator."), code="held"
+        )
+    with transaction.atomic():
+        return [
+            decision_make(comment_id=c.pk, moderator=moderator, action=action, clause=clause,
+                          note=note)
+            for c in pending
+        ]

@@ -9,10 +9,21 @@ address. The rate limit is counted here, once, whichever surface is used.
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
 
 from tribune.abuse.services import ratelimit_check
+from tribune.comments.commenters import commenter_token, token_hash
 from tribune.moderation.models import Report
 from tribune.moderation.reports import report_create, reports_keep
+from tribune.privacy.services import network_hash
+
+
+def request_keys(request: HttpRequest, *, token: str | None = None) -> dict[str, str]:
+    """The rate-limit identities of an HTTP request: its commenter token (given,
+    or from the cookie or ``X-Tribune-Commenter`` header) and its network hash.
+    Here, not in tribune.abuse: the network hash is privacy's, a package above."""
+    token = token or commenter_token(request)
+    return {"commenter": token_hash(token) if token else "", "network": network_hash(request)}
 
 
 def comment_report(

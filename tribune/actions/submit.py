@@ -47,6 +47,7 @@ from tribune.threads.services import article_resolve
 from tribune.triage.background import triage_mode
 from tribune.triage.personal_check import personal_information_check
 from tribune.triage.scoring import comment_triage
+from tribune.triage.selectors import SUBMISSION_READINGS
 from tribune.webhooks.services import webhooks_subscribed
 
 
@@ -132,7 +133,7 @@ def submit(
         held = submission_weigh(
             age=stamp_age(stamp, url=normalised) if form_age is None else form_age,
             url=normalised, author=author, body=body, commenter_token=token,
-            commenter_is_new=is_new, network_hash=network)
+            commenter_is_new=is_new, network_hash=network, triage=SUBMISSION_READINGS)
     address = email_clean(email)
     # Everything is validated before the one short write transaction, so a
     # refused comment leaves no thread behind.

@@ -15,6 +15,7 @@ from tribune.accounts.tokens import token_authenticate
 from tribune.actions.ban import ban_end, commenter_ban
 from tribune.actions.decide import decision_make, decision_undo, decisions_make_bulk
 from tribune.actions.report import report_keep
+from tribune.actions.thread_settings import thread_settings_update
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import IdParam
@@ -37,7 +38,6 @@ from tribune.moderation.selectors import (
     reports_open,
 )
 from tribune.threads.models import Thread
-from tribune.threads.services import thread_settings_update
 
 from .schemas import DecisionIn, ErrorOut, QueueCommentOut, QueueOut
 

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from tribune.abuse.services import request_keys
-from tribune.actions.report import comment_report
+from tribune.actions.report import comment_report, request_keys
 from tribune.core.ids import IdParam
 from tribune.privacy.services import network_hash
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.security import HttpBearer
 
-from tribune.integrations.models import Scope
 from tribune.integrations.services import UNSET, thread_save, token_authenticate_scoped
+from tribune.moderation.permissions import Scope
 from tribune.threads.models import Thread
 
 from .schemas import ErrorOut, ThreadIn, ThreadSavedOut

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Protocol
 
-from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import OuterRef
 from django.utils import timezone
@@ -42,6 +42,39 @@ class SubmissionEffects(Protocol):
     def run(self, comment: Comment, *, held: dict | None) -> Comment:
         """The effects: inside the comment's transaction, or right after its
         commit when :meth:`in_transaction` said none must be inside."""
+
+
+class SenderBar(Protocol):
+    """A rule that bars a sender from a desk: moderation's bans of a commenter and
+    restrictions of a network, registered by moderation (a package above) in its
+    ``AppConfig.ready`` with :func:`sender_bar_register`. Every submission asks
+    each registered rule, in the form its path needs; the three must agree."""
+
+    def refuse(self, *, commenter_token: str, network_hash: str, desk_id: int,
+               shared_exits: bool) -> None:
+        """Raise ``PermissionDenied``, saying why, when the rule bars the sender
+        (one submission; from memory outside a transaction, else the database)."""
+
+    def barred(self, *, senders: list[tuple[str, str, int, bool]]) -> list[bool]:
+        """For each sender (token hash, network hash, desk id, whether the site's
+        readers come through shared exits), whether the rule bars them, read
+        from the database in a fixed number of queries (a batch's check)."""
+
+    def sql_passes(self, quote_name: Callable[[str], str]) -> str:
+        """The rule as an SQL condition, true when the sender passes, inside the
+        batch's one statement (:data:`_BATCH_WRITE_SQL`): on the row ``job``
+        (``token_hash``, ``network_hash``), its thread ``t`` (``desk_id``) and
+        site ``s`` (``shared_exits``), the time as ``%(now)s``; tables named with
+        ``quote_name``."""
+
+
+_SENDER_BARS: list[SenderBar] = []
+
+
+def sender_bar_register(bar: SenderBar) -> None:
+    """Have every submission obey ``bar``; registering twice is harmless."""
+    if bar not in _SENDER_BARS:
+        _SENDER_BARS.append(bar)
 
 
 def comment_write(
@@ -137,13 +170,12 @@ def _submit(*, url: object, author: object, body: object, parent: object, title:
             _("Comments on this article are closed."), field="url", code="thread_closed"
         )
     # A ban of the commenter, or a moderator's restriction of their network.
-    from tribune.moderation.bans import sender_refuse
-
-    sender_refuse(
-        commenter_token=commenter_token, network_hash=network_hash,
-        desk_id=ref.thread.desk_id if ref.thread is not None else ref.site.default_desk_id,
-        shared_exits=ref.site.shared_exits,
-    )
+    for bar in _SENDER_BARS:
+        bar.refuse(
+            commenter_token=commenter_token, network_hash=network_hash,
+            desk_id=ref.thread.desk_id if ref.thread is not None else ref.site.default_desk_id,
+            shared_exits=ref.site.shared_exits,
+        )
     if parent_id is not None:
         visible_parent = (
             ref.thread is not None
@@ -218,15 +250,13 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
     transaction, does not let through as they are: a thread gone, closed or past
     its closing time, an origin no longer its site's, a body over the site's
     limit now, a ban in force on the commenter or a moderator's restriction of
-    their network. Three queries, whatever the size of the batch: the threads
-    with their sites and origins, the bans, and the restrictions. Their senders
-    are submitted again, one transaction each, and refused there with the right
-    words."""
-    # PostgreSQL's own expressions, needed on PostgreSQL only; the bans module
-    # imports this app's models (a peer), so it is imported when used, as above.
+    their network (the registered :class:`SenderBar`). Three queries, whatever
+    the size of the batch: the threads with their sites and origins, the bans,
+    and the restrictions. Their senders are submitted again, one transaction
+    each, and refused there with the right words."""
+    # PostgreSQL's own expressions, needed on PostgreSQL only (django.contrib.postgres
+    # imports psycopg when loaded).
     from django.contrib.postgres.expressions import ArraySubquery
-
-    from tribune.moderation.bans import senders_barred
 
     origins = SiteOrigin.objects.filter(site_id=OuterRef("site_id")).values("origin")
     threads = {thread.pk: thread for thread in Thread.objects.filter(
@@ -243,18 +273,23 @@ def _batch_check(jobs: list[_Job]) -> list[_Job]:
             refused.append(job)
         else:
             senders.append((job, thread.desk_id, thread.site.shared_exits))
-    barred = senders_barred(senders=[(job.token_hash, job.comment.network_hash, desk_id, shared)
-                                     for job, desk_id, shared in senders])
+    asked = [(job.token_hash, job.comment.network_hash, desk_id, shared)
+             for job, desk_id, shared in senders]
+    barred = [False] * len(senders)
+    for bar in _SENDER_BARS:
+        barred = [before or now for before, now in
+                  zip(barred, bar.barred(senders=asked), strict=True)]
     return refused + [job for (job, _desk, _shared), bar in zip(senders, barred, strict=True)
                       if bar]
 
 
 # One statement for a whole batch on PostgreSQL, committed when it returns: the
-# checks of _batch_check, the commenters' upsert and the comments' insert. Under
-# load each round trip to the server waits for a backend that shares the cores,
-# and a batch written with the ORM took six (BEGIN, threads, bans, commenters,
-# comments, COMMIT): see docs/benchmarks.md. Its parameters are the jobs' values
-# only; the table names are the models'.
+# checks of _batch_check (the registered SenderBars' as their SQL conditions),
+# the commenters' upsert and the comments' insert. Under load each round trip to
+# the server waits for a backend that shares the cores, and a batch written with
+# the ORM took six (BEGIN, threads, bans, commenters, comments, COMMIT): see
+# docs/benchmarks.md. Its parameters are the jobs' values only; the table names
+# are the models' (the bans' and restrictions' come with moderation's condition).
 _BATCH_WRITE_SQL = """
 WITH job (n, thread_id, parent_id, author, body, language, network_hash, submitted_at,
           token_hash, origin) AS (VALUES {rows}),
@@ -265,15 +300,7 @@ ok AS (
   WHERE t.is_open AND (t.closes_at IS NULL OR t.closes_at > %(now)s)
     AND char_length(job.body) <= s.body_max_length
     AND EXISTS (SELECT 1 FROM {origin} o WHERE o.site_id = t.site_id AND o.origin = job.origin)
-    AND NOT EXISTS (
-      SELECT 1 FROM {ban} b JOIN {commenter} bc ON bc.id = b.commenter_id
-      WHERE b.lifted_at IS NULL AND (b.until IS NULL OR b.until > %(now)s)
-        AND (b.desk_id IS NULL OR b.desk_id = t.desk_id)
-        AND bc.token_hash = job.token_hash)
-    AND (job.network_hash = '' OR s.shared_exits OR NOT EXISTS (
-      SELECT 1 FROM {restriction} r
-      WHERE r.network_hash = job.network_hash AND r.desk_id = t.desk_id
-        AND r.lifted_at IS NULL AND r.until > %(now)s))
+    {senders_pass}
 ),
 c AS (
   INSERT INTO {commenter} (token_hash, created_at)
@@ -301,15 +328,14 @@ def _batch_write(jobs: list[_Job]) -> list[_Job]:
     carry their ids. A failure (a parent that does not exist, a commenter made
     meanwhile…) fails the whole statement, which writes nothing; the caller then
     writes the jobs one by one."""
-    # The bans' tables through Django's registry: moderation is a peer above.
     tables = {"thread": Thread, "site": Site, "origin": SiteOrigin,
-              "ban": apps.get_model("moderation", "Ban"),
-              "restriction": apps.get_model("moderation", "NetworkRestriction"),
               "commenter": Commenter, "comment": Comment}
+    quote_name = connection.ops.quote_name
     sql = _BATCH_WRITE_SQL.format(
         rows=", ".join([_BATCH_ROW] * len(jobs)),
-        **{name: connection.ops.quote_name(model._meta.db_table)
-           for name, model in tables.items()})
+        senders_pass="".join(f"AND {bar.sql_passes(quote_name)}\n    "
+                             for bar in _SENDER_BARS).rstrip(),
+        **{name: quote_name(model._meta.db_table) for name, model in tables.items()})
     values: list[object] = []
     taken: set = set()
     for n, job in enumerate(jobs):

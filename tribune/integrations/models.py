@@ -1,15 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Scope(models.TextChoices):
-    """What an API token may do. A moderator's own token holds every scope, for
-    their desks; an integration's token holds only the scopes it was given."""
-
-    THREADS_WRITE = "threads:write", _("create and update threads (title, desk, open, moderation)")
-    MODERATION_READ = "moderation:read", _("read the moderation queue")
-    MODERATION_WRITE = "moderation:write", _("decide comments")
 
 
 class Integration(models.Model):

@@ -22,14 +22,14 @@ from django.utils.translation import gettext as _
 from tribune.accounts.tokens import token_authenticate
 from tribune.core.errors import InvalidInput, PermissionDenied
 from tribune.moderation.models import DeskAssignment
-from tribune.moderation.permissions import TokenGrant, can_edit_desk
+from tribune.moderation.permissions import Scope, TokenGrant, can_edit_desk
 from tribune.publishing.services import thread_publish
 from tribune.sites.models import Desk
 from tribune.sites.services import desk_get
 from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import article_resolve, title_clean
 
-from .models import Integration, IntegrationToken, Scope
+from .models import Integration, IntegrationToken
 
 TOKEN_PREFIX = "tri_"  # noqa: S105 - a visible prefix, not a secret
 NAME_MAX = 100

@@ -24,6 +24,7 @@ from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
 from tribune.core.ids import parse_id
 from tribune.core.text import clean_text
+from tribune.publishing.store import BANS, store
 from tribune.sites.models import Desk
 
 from .models import Ban, NetworkRestriction
@@ -157,8 +158,6 @@ def ban_matching(
     Every submission asks, so the bans in force are kept in each process until
     one is made, lifted or deleted (stamp ``BANS`` of the render store); without
     a render store, or inside a transaction, the sender's own bans are read."""
-    from tribune.publishing.store import BANS, store
-
     hashed = token_hash(commenter_token) if commenter_token else ""
     if not hashed:
         return None
@@ -240,3 +239,40 @@ def sender_refuse(*, commenter_token: str | None, network_hash: str, desk_id: in
     ban_refuse(commenter_token=commenter_token, desk_id=desk_id)
     network_restriction_refuse(network_hash=network_hash, desk_id=desk_id,
                                shared_exits=shared_exits)
+
+
+# The checks of sender_refuse and senders_barred as one SQL condition, for the
+# statement that writes a batch of comments (tribune.comments.services): true
+# when neither a ban of the commenter nor a restriction of their network bars
+# the job's sender. It must say what senders_barred says.
+_SENDERS_ALLOWED_SQL = """NOT EXISTS (
+      SELECT 1 FROM {ban} b JOIN {commenter} bc ON bc.id = b.commenter_id
+      WHERE b.lifted_at IS NULL AND (b.until IS NULL OR b.until > %(now)s)
+        AND (b.desk_id IS NULL OR b.desk_id = t.desk_id)
+        AND bc.token_hash = job.token_hash)
+    AND (job.network_hash = '' OR s.shared_exits OR NOT EXISTS (
+      SELECT 1 FROM {restriction} r
+      WHERE r.network_hash = job.network_hash AND r.desk_id = t.desk_id
+        AND r.lifted_at IS NULL AND r.until > %(now)s))"""
+
+
+class SenderBans:
+    """Bans and network restrictions as the submission path asks them
+    (:class:`tribune.comments.services.SenderBar`), registered in this app's
+    ``ready``: comments, below moderation, does not import it."""
+
+    def refuse(self, *, commenter_token: str, network_hash: str, desk_id: int,
+               shared_exits: bool) -> None:
+        sender_refuse(commenter_token=commenter_token, network_hash=network_hash,
+                      desk_id=desk_id, shared_exits=shared_exits)
+
+    def barred(self, *, senders: list[tuple[str, str, int, bool]]) -> list[bool]:
+        return senders_barred(senders=senders)
+
+    def sql_passes(self, quote_name) -> str:
+        return _SENDERS_ALLOWED_SQL.format(
+            ban=quote_name(Ban._meta.db_table), commenter=quote_name(Commenter._meta.db_table),
+            restriction=quote_name(NetworkRestriction._meta.db_table))
+
+
+SENDER_BANS = SenderBans()

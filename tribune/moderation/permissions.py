@@ -30,12 +30,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from tribune.comments.models import Comment
-from tribune.integrations.models import Scope
 
 from .models import DeskAssignment, Role
+
+
+class Scope(models.TextChoices):
+    """What an API token may do. A moderator's own token holds every scope, for
+    their desks; an integration's token holds only the scopes it was given. The
+    rules below read them, so they live here; integrations grant them."""
+
+    THREADS_WRITE = "threads:write", _("create and update threads (title, desk, open, moderation)")
+    MODERATION_READ = "moderation:read", _("read the moderation queue")
+    MODERATION_WRITE = "moderation:write", _("decide comments")
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
 
-from tribune.abuse.services import request_keys
-from tribune.actions.report import comment_report
+from tribune.actions.report import comment_report, request_keys
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import NotFound, TribuneError
 from tribune.privacy.services import network_hash

@@ -16,6 +16,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.ids import parse_id
 from tribune.sites.models import Clause, Desk
 
+from .bans import _active
 from .models import Ban, Decision, Report
 from .permissions import comments_visible_to, moderator_desk_ids
 from .standing import trusted_only
@@ -267,8 +268,6 @@ def commenter_histories(
     )
     for comment in recent:
         histories[comment.commenter_id].recent.append(comment)
-    from .bans import _active
-
     banned = Ban.objects.filter(_active(timezone.now()), commenter_id__in=ids)
     desks = moderator_desk_ids(user)
     if desks is not None:

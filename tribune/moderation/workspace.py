@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tribune.actions.ban import ban_end, commenter_ban
+from tribune.actions.thread_settings import thread_settings_update
 from tribune.comments.models import Comment, Commenter
 from tribune.core.errors import PermissionDenied, TribuneError
 from tribune.privacy.vault import originals_kept_among
 from tribune.sites.models import Desk
 from tribune.threads.models import ModerationMode, Thread
-from tribune.threads.services import site_auto_close_set, thread_settings_update
+from tribune.threads.services import site_auto_close_set
 
 from . import charts
 from .bans import ban_in_force, bans_of_commenter

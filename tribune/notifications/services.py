@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
+from tribune.core.outbox import kick
+from tribune.publishing.store import CONFIG, store
 from tribune.sites.models import Clause, Desk
 
-from .background import kick
 from .models import NoticeAddress, QueueAlert, QueuedMail
 
 log = logging.getLogger("tribune.notifications")
@@ -115,8 +116,6 @@ def queue_alert_exists(*, desk_id: int) -> bool:
     """Whether the desk has a queue alert. Most desks have none: the answer is
     kept in the process until an alert changes (stamp CONFIG), so a submission
     does not ask."""
-    from tribune.publishing.store import CONFIG, store
-
     return store().remembered(CONFIG, ("queue_alert", desk_id),
                               lambda: QueueAlert.objects.filter(desk_id=desk_id).exists())
 

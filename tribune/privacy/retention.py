@@ -41,6 +41,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tribune.abuse.services import ratelimit_expired_delete
 from tribune.comments.commenters import token_hash
 from tribune.comments.models import Comment, Commenter, Status
 from tribune.core.errors import NotFound
@@ -160,8 +161,6 @@ def retention_purge(
     if (addresses := _notice_addresses()) is not None:
         report.email_addresses_deleted, _deleted = addresses.objects.filter(
             expires_at__lt=now).delete()
-
-    from tribune.abuse.services import ratelimit_expired_delete
 
     report.rate_counters_deleted = ratelimit_expired_delete(now=now)
     report.redacted_originals_deleted, report.vault_keys_destroyed = originals_expire(now=now)

@@ -3,7 +3,8 @@ outside a decision.
 
 Decisions re-render through :func:`~tribune.publishing.services.thread_publish`
 explicitly. These receivers cover the rest, whichever code path saves the rows:
-a new thread (its empty view replaces "no thread yet"), a deleted thread, and
+a new thread (its empty view replaces "no thread yet"), a thread whose title was
+filled or that closed by itself (threads' ``thread_view_changed``), a deleted thread, and
 sites, origins and desks (which decide whether a URL has comments at all, and
 the language and direction every render states).
 
@@ -25,6 +26,7 @@ from django.db.models.signals import post_delete, post_save
 
 from tribune.sites.models import Desk, Site, SiteOrigin
 from tribune.threads.models import Thread
+from tribune.threads.signals import thread_view_changed
 
 from . import services
 from .store import THREADS
@@ -39,6 +41,10 @@ def _thread_saved(sender, instance: Thread, created: bool, raw: bool = False, **
     if created:
         services.thread_created(thread=instance)
     services.stamp_invalidate(THREADS)
+
+
+def _thread_view_changed(sender, thread: Thread, **kwargs) -> None:
+    services.thread_publish(thread=thread)
 
 
 def _thread_deleted(sender, instance: Thread, **kwargs) -> None:
@@ -67,6 +73,8 @@ def _stamped_changed(sender, instance, raw: bool = False, **kwargs) -> None:
 def connect() -> None:
     post_save.connect(_thread_saved, sender=Thread, dispatch_uid="publishing.thread_saved")
     post_delete.connect(_thread_deleted, sender=Thread, dispatch_uid="publishing.thread_deleted")
+    thread_view_changed.connect(_thread_view_changed, sender=Thread,
+                                dispatch_uid="publishing.thread_view_changed")
     for model in (Site, SiteOrigin):
         post_save.connect(_site_changed, sender=model,
                           dispatch_uid=f"publishing.{model.__name__}_saved")

@@ -70,19 +70,20 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 
+# The stamps' names (FileStore.stamp) are tribune.core.memory's, through which
+# sites and threads, below publishing, reach this store; named here as well.
+from tribune.core.memory import BANS as BANS
+from tribune.core.memory import CONFIG as CONFIG
+from tribune.core.memory import EPOCH as EPOCH
+from tribune.core.memory import QUEUE as QUEUE
+from tribune.core.memory import THREADS as THREADS
+
 # In-memory copies per process: beyond this many bytes of bodies, start afresh
 # (the files remain; the next reads re-fill memory from them).
 MEMORY_BYTES = 64 * 1024 * 1024
 ABSENT_MAX = 50_000
 PATHS_MAX = 100_000
 REMEMBERED_MAX = 10_000
-# Stamp files (see FileStore.stamp): renders, sites and desks; webhooks and
-# queue alerts; bans; threads.
-EPOCH, CONFIG, BANS, THREADS = "EPOCH", "CONFIG", "BANS", "THREADS"
-# The moderation queue moved: a comment arrived, was decided, or a moderator
-# opened one (tribune.moderation.live). Nothing is kept under it; open queues
-# watch it to know when to look at the database.
-QUEUE = "QUEUE"
 T = TypeVar("T")
 log = logging.getLogger("tribune.publishing")
 

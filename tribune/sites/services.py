@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from tribune.core.errors import Conflict, InvalidInput, NotFound
+from tribune.core.memory import EPOCH, remembered
 
 from .models import Clause, Desk, Direction, Site, SiteOrigin
 from .url_rules import origin_of
@@ -119,15 +120,13 @@ def _site_of_origin(origin: str) -> Site | None:
 
 def site_for_origin(origin: str, *, fresh: bool = False) -> Site:
     """The site an origin is registered to, or :class:`NotFound`. Kept in the
-    process under the render store's epoch, which any change to sites, origins or
-    desks bumps; the caller gets its own copy. ``fresh``: asked of the database."""
-    from tribune.publishing.store import EPOCH, store
-
+    process (:mod:`tribune.core.memory`) under the render store's epoch, which
+    any change to sites, origins or desks bumps; the caller gets its own copy.
+    ``fresh``: asked of the database."""
     if fresh:
         site = _site_of_origin(origin)
     else:
-        site = store().remembered(EPOCH, ("site_for_origin", origin),
-                                  lambda: _site_of_origin(origin))
+        site = remembered(EPOCH, ("site_for_origin", origin), lambda: _site_of_origin(origin))
     if site is None:
         raise NotFound(
             _("Comments are not enabled for %(origin)s: it is not a registered site.")

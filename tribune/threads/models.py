@@ -1,7 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tribune.publishing.store import THREADS, store
+from tribune.core import memory
+from tribune.core.memory import THREADS
 from tribune.sites.models import Desk, Site
 
 
@@ -9,12 +10,12 @@ class ThreadQuerySet(models.QuerySet):
     """Threads are remembered by every process (the thread of an article, its
     settings) until stamp ``THREADS`` changes. ``save()`` and ``delete()`` bump it
     through their signals (tribune.publishing.signals); ``update()``, which sends
-    none, bumps it here, so no caller can forget to."""
+    none, bumps it here (tribune.core.memory), so no caller can forget to."""
 
     def update(self, **kwargs) -> int:
         changed = super().update(**kwargs)
         if changed:
-            store().changed(THREADS)
+            memory.changed(THREADS)
         return changed
 
     update.alters_data = True

@@ -1,6 +1,6 @@
 """Campaigns: near-identical comments gathered into clusters as they are
-triaged, the least priority a cluster gives its members, and a whole cluster
-decided at once.
+triaged, and the least priority a cluster gives its members. A whole cluster is
+decided at once by the decision use case (:func:`tribune.actions.decide.cluster_decide`).
 
 The signatures and band keys themselves are made in :mod:`tribune.triage.campaign`;
 here they meet the database.
@@ -10,19 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.db.models import Count, DateTimeField, F, Max, Min, Value
 from django.db.models.functions import Greatest, Least
-from django.utils.translation import gettext as _
-
-from tribune.comments.models import Comment, Status
-from tribune.core.errors import InvalidInput, NotFound, PermissionDenied
-from tribune.core.ids import parse_id
 
 from . import campaign
 from .models import Band, Cluster, CommentTriage
-from .seniors import is_senior
 
 CLUSTER_WINDOW = timedelta(days=7)
 CANDIDATES_MAX = 200
@@ -128,40 +120,3 @@ def matches_now(matches: list[tuple[int, int | None]]) -> list[tuple[int, int | 
         .values_list("pk", "cluster_id")
     )
     return [(pk, current[pk]) for pk, _cluster_id in matches if pk in current]
-
-
-
-
-def cluster_decide(
-    *, cluster_id: object, moderator: AbstractBaseUser, action: object, clause: object = None,
-    note: object = "",
-) -> list[Comment]:
-    """Decide every pending comment of a cluster the moderator may see, through
-    ``comment_decide`` one by one, all or none (one transaction).
-
-    Refuses (``PermissionDenied``) when a comment is held for a senior moderator
-    and the moderator is not one; ``NotFound`` when nothing is left to decide.
-    """
-    from tribune.moderation.decisions import comment_decide
-    from tribune.moderation.permissions import comments_visible_to
-
-    cluster_id = parse_id(cluster_id, field="cluster")
-    if action not in ("approve", "reject"):
-        raise InvalidInput(_("A whole cluster is approved or rejected."), field="action")
-    pending = list(
-        comments_visible_to(moderator)
-        .filter(triage__cluster_id=cluster_id, status=Status.PENDING)
-        .select_related("triage").order_by("submitted_at", "id")
-    )
-    if not pending:
-        raise NotFound(_("There is nothing left to decide in cluster %(id)s.") % {"id": cluster_id})
-    if any(c.triage.held for c in pending) and not is_senior(moderator):
-        raise PermissionDenied(
-            _("This cluster holds comments kept for a senior moderator."), code="held"
-        )
-    with transaction.atomic():
-        return [
-            comment_decide(comment_id=c.pk, moderator=moderator, action=action, clause=clause,
-                           note=note)
-            for c in pending
-        ]

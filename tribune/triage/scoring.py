@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from tribune.comments.models import Comment, Status
 from tribune.core.errors import Conflict
+from tribune.moderation.decisions import comment_decide
 
 from . import campaign
 from .clustering import (
@@ -207,8 +208,6 @@ def assessment_store(*, assessment: Assessment) -> CommentTriage:
     if keys:
         Band.objects.bulk_create(Band(key=key, triage=triage, submitted_at=now) for key in keys)
     if reject:
-        from tribune.moderation.decisions import comment_decide
-
         try:
             comment_decide(
                 comment_id=comment.pk, moderator=None, action="reject",

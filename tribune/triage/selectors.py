@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import F, Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.timesince import timesince
@@ -9,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tribune.comments.models import Comment
+from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
 
 from .background import triage_mode
 from .models import Cluster, CommentTriage
+from .text_signals import link_spans, text_signals
 
 SCRIPT_NAMES = {
     "Latin": gettext_lazy("Latin"), "Hangul": gettext_lazy("Hangul"),
@@ -44,7 +48,6 @@ def _after_priority(comments: QuerySet, anchor: Comment) -> QuerySet:
 
 def queue_order_register() -> None:
     """Offer "priority" among the moderation queue's orders."""
-    from tribune.moderation.selectors import DEFAULT_ORDERS, QUEUE_ORDERS, QueueOrder
 
     # Wherever triage is on, its order is the queue's default.
     DEFAULT_ORDERS.append(lambda: "priority" if triage_mode() != "off" else None)
@@ -131,3 +134,22 @@ def triage_of(comment: Comment) -> CommentTriage | None:
         return comment.triage
     except CommentTriage.DoesNotExist:
         return None
+
+
+class SubmissionReadings:
+    """What triage reads of a comment sent from a young page, passed by the
+    submission action to :func:`tribune.abuse.timing.submission_weigh` (abuse
+    sits below triage): the same judgement the queue shows the moderator."""
+
+    def has_links(self, text: str) -> bool:
+        return bool(link_spans(text))
+
+    def spam_score(self, *, body: str, author: str, desk_language: str) -> float:
+        return text_signals(body=body, author=author, desk_language=desk_language).spam
+
+    def network_sent_since(self, *, network_hash: str, since: datetime) -> int:
+        return CommentTriage.objects.filter(
+            network_hash=network_hash, submitted_at__gte=since).count()
+
+
+SUBMISSION_READINGS = SubmissionReadings()

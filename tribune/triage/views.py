@@ -9,10 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from tribune.actions.decide import cluster_decide
 from tribune.core.errors import TribuneError
 from tribune.moderation.views import HttpResponseSeeOther, moderator_required
-
-from .clustering import cluster_decide
 
 
 def _back(request: HttpRequest) -> str:

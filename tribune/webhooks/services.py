@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment
 from tribune.core.errors import InvalidInput, NotFound
-from tribune.notifications.background import kick
+from tribune.core.outbox import kick
+from tribune.publishing.store import CONFIG, store
 from tribune.sites.models import Site
 
 from .models import Attempt, Delivery, DeliveryStatus, Event, Webhook
@@ -132,8 +133,6 @@ def _payload(*, key: str, event: str, comment: Comment, now: datetime) -> str:
 def _site_webhooks(site_id: int) -> list[tuple[int, tuple[str, ...]]]:
     """``(id, events)`` of the site's active webhooks, kept in the process until a
     webhook changes (stamp ``CONFIG``): every submission asks."""
-    from tribune.publishing.store import CONFIG, store
-
     return store().remembered(CONFIG, ("webhooks", site_id), lambda: [
         (hook.pk, tuple(hook.event_list))
         for hook in Webhook.objects.filter(site_id=site_id, is_active=True)

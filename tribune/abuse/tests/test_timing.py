@@ -14,9 +14,10 @@ import pytest
 from django.test import Client
 
 from tribune.abuse.forms import form_stamp
+from tribune.actions.thread_settings import thread_settings_update
 from tribune.comments.models import Comment, Status
 from tribune.core.testing import make_published
-from tribune.threads.services import thread_get_or_create, thread_settings_update
+from tribune.threads.services import thread_get_or_create
 from tribune.triage.models import CommentTriage
 
 pytestmark = pytest.mark.django_db

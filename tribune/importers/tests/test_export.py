@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from tribune.accounts.services import site_two_factor_set
+from tribune.actions.thread_settings import thread_settings_update
 from tribune.comments.models import Comment
 from tribune.core import testing as factories
 from tribune.integrations.services import integration_token_create
@@ -25,7 +26,7 @@ from tribune.moderation.reports import report_create, reports_keep
 from tribune.notifications.services import queue_alert_set
 from tribune.privacy.retention import reader_comments_delete
 from tribune.sites.models import Site
-from tribune.threads.services import site_auto_close_set, thread_settings_update
+from tribune.threads.services import site_auto_close_set
 from tribune.triage.models import Cluster
 from tribune.triage.policy import policy_set
 from tribune.triage.seniors import senior_set

@@ -64,7 +64,7 @@ print("lifted")
 CLOSE = """
 from django.contrib.auth import get_user_model
 from tribune.threads.models import Thread
-from tribune.threads.services import thread_settings_update
+from tribune.actions.thread_settings import thread_settings_update
 thread = Thread.objects.get(url="{url}")
 thread_settings_update(actor=get_user_model().objects.get(username="stamp-admin"),
                        thread_id=thread.pk, is_open={is_open}, moderation="pre", closes_at=None)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from tribune.core.management import service_errors, when_text
-from tribune.integrations.models import IntegrationToken, Scope
+from tribune.integrations.models import IntegrationToken
 from tribune.integrations.services import integration_token_create, integration_token_revoke
+from tribune.moderation.permissions import Scope
 
 
 class Command(BaseCommand):

@@ -3,7 +3,10 @@
 Webhook deliveries and e-mails are written to the database in the transaction
 that caused them (an outbox). After that transaction commits, :func:`kick`
 wakes one daemon thread per process that sends whatever is due, waits for the
-next retry that falls due, and exits when nothing is left. A process that stops
+next retry that falls due, and exits when nothing is left. The thread is the
+same for every outbox, so it lives here, below them: each app that keeps one
+(webhooks, notifications) names its sender with :func:`outbox_register` in its
+``AppConfig.ready``. A process that stops
 mid-way loses nothing: the rows stay in the database, and the next kick in any
 process — or ``tribune webhook deliver`` running as a worker — sends them.
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connections
@@ -24,6 +28,7 @@ log = logging.getLogger("tribune.outbox")
 
 IDLE_POLL_SECONDS = 60.0
 
+_senders: list[Callable[[], float | None]] = []
 _wake = threading.Event()
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
@@ -33,13 +38,19 @@ def outbox_mode() -> str:
     return settings.TRIBUNE_OUTBOX_MODE
 
 
-def send_due() -> float | None:
-    """Send every due webhook delivery and e-mail once; the seconds until the
-    next retry falls due, or None when nothing is waiting."""
-    from tribune.notifications.services import mails_send_due
-    from tribune.webhooks.services import deliveries_send_due
+def outbox_register(sender: Callable[[], float | None]) -> None:
+    """Have the sender thread call ``sender`` (send what is due in one outbox; the
+    seconds until its next retry falls due, or None when nothing waits). Called
+    by the owning app's ``ready``, in ``INSTALLED_APPS`` order; twice is harmless."""
+    if sender not in _senders:
+        _senders.append(sender)
 
-    waits = [w for w in (deliveries_send_due(), mails_send_due()) if w is not None]
+
+def send_due() -> float | None:
+    """Send what is due in every registered outbox (webhook deliveries, e-mails)
+    once; the seconds until the next retry falls due, or None when nothing is
+    waiting."""
+    waits = [w for w in [sender() for sender in _senders] if w is not None]
     return min(waits) if waits else None
 
 
