@@ -153,13 +153,14 @@ def submission_overhead(n: int) -> None:
     thread, as on a server that keeps up; the thread's own time is measured apart."""
     from django.conf import settings
 
+    import tribune.actions.submit as submission
     import tribune.triage.scoring as triage_scoring
     from tribune.actions.submit import comment_submit
     from tribune.triage import background
     from tribune.triage.simulation import traffic
 
     texts = [t for t, _c in traffic(campaign=0, ordinary_count=max(n, 200), seed=11)]
-    original, original_by_id = triage_scoring.comment_triage, triage_scoring.comment_triage_by_id
+    original, original_by_id = submission.comment_triage, triage_scoring.comment_triage_by_id
     thread_times: list[float] = []
 
     def timed_by_id(*, comment_id):
@@ -171,7 +172,8 @@ def submission_overhead(n: int) -> None:
 
     def submit(mode: str, index: int) -> float:
         settings.TRIBUNE_TRIAGE_MODE = "inline" if mode == "inline" else "thread"
-        triage_scoring.comment_triage = (lambda *, comment: None) if mode == "none" else original
+        submission.comment_triage = ((lambda *, comment, extra_label=None: None)
+                                     if mode == "none" else original)
         start = time.perf_counter()
         comment_submit(url=f"https://bench.example.org/{mode}", author="Reader",
                        body=texts[index % len(texts)], commenter_token=secrets.token_urlsafe(16),
@@ -190,7 +192,7 @@ def submission_overhead(n: int) -> None:
             for mode in times:
                 times[mode].append(submit(mode, index))
     finally:
-        triage_scoring.comment_triage, triage_scoring.comment_triage_by_id = (
+        submission.comment_triage, triage_scoring.comment_triage_by_id = (
             original, original_by_id)
         settings.TRIBUNE_TRIAGE_MODE = "thread"
     base, after, inline = (statistics.median(times[m]) for m in ("none", "thread", "inline"))

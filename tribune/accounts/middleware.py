@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tribune.privacy.services import network_hash
 
 from .models import EventKind
+from .services import account_event_record
 from .signals import LOGIN_AT, SEEN_AT
 
 # Writing the session on every request would cost a database write per page;
@@ -101,8 +102,6 @@ class SessionExpiryMiddleware:
         elif now - seen_at >= idle_limit(user):
             reason = "idle"
         if reason:
-            from .services import account_event_record
-
             account_event_record(
                 kind=EventKind.SESSION_EXPIRED, user=user, network=network_hash(request),
                 detail=reason,

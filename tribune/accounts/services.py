@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import pyotp
 import segno
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -26,6 +26,7 @@ from tribune.moderation.permissions import moderator_desk_ids
 from tribune.sites.models import Site
 from tribune.threads.models import Thread
 
+from . import throttle
 from .models import AccountEvent, EventKind, SiteSecurity, TwoFactorDevice, TwoFactorEnrolment
 
 ISSUER = "Tribune"
@@ -255,10 +256,6 @@ def login_password(*, username: str, password: str, network: str) -> LoginStep:
     moderator's) looks the same to the caller and is counted against the account
     and the network. A throttled attempt is not checked and not counted.
     """
-    from django.contrib.auth import authenticate
-
-    from . import throttle
-
     verdict = throttle.check(username=username, network=network)
     if not verdict.allowed:
         account_event_record(
@@ -281,8 +278,6 @@ def login_password(*, username: str, password: str, network: str) -> LoginStep:
 
 def login_code(*, user: AbstractBaseUser, code: object, network: str) -> LoginStep:
     """The second step: the authenticator's code, throttled like the password."""
-    from . import throttle
-
     verdict = throttle.check(username=user.get_username(), network=network)
     if not verdict.allowed:
         account_event_record(
@@ -299,7 +294,5 @@ def login_code(*, user: AbstractBaseUser, code: object, network: str) -> LoginSt
 
 
 def login_succeeded(*, user: AbstractBaseUser, network: str) -> None:
-    from . import throttle
-
     throttle.record_success(username=user.get_username())
     account_event_record(kind=EventKind.LOGIN, user=user, network=network)

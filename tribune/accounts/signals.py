@@ -8,7 +8,10 @@ import time
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
+from tribune.privacy.services import network_hash
+
 from .models import EventKind
+from .services import account_event_record
 
 LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
@@ -32,8 +35,4 @@ def session_start(sender, request, user, **kwargs) -> None:
 def logout_audit(sender, request, user, **kwargs) -> None:
     if user is None or getattr(request, "_accounts_expired", False):
         return
-    from tribune.privacy.services import network_hash
-
-    from .services import account_event_record
-
     account_event_record(kind=EventKind.LOGOUT, user=user, network=network_hash(request))

@@ -44,9 +44,8 @@ from tribune.notifications.services import email_clean, notice_address_set, queu
 from tribune.privacy.services import network_hash
 from tribune.threads.models import ModerationMode, Thread
 from tribune.threads.services import article_resolve
-from tribune.triage.background import triage_mode
+from tribune.triage.background import comment_triage, triage_mode
 from tribune.triage.personal_check import personal_information_check
-from tribune.triage.scoring import comment_triage
 from tribune.triage.selectors import SUBMISSION_READINGS
 from tribune.webhooks.services import webhooks_subscribed
 

@@ -20,7 +20,7 @@ from tribune.comments.models import Comment, Status
 from tribune.core.errors import InvalidInput, NotFound
 from tribune.core.ids import IdParam
 from tribune.integrations.services import integration_authenticate
-from tribune.moderation.bans import bans_of_commenter
+from tribune.moderation.bans import ban_in_force, bans_of_commenter
 from tribune.moderation.permissions import can_see_desk, comments_visible_to
 from tribune.moderation.restrictions import (
     network_restrict,
@@ -232,8 +232,6 @@ class CommenterOut(Schema):
 
 
 def _ban_out(ban) -> dict:
-    from tribune.moderation.bans import ban_in_force
-
     return {"id": ban.pk, "desk": ban.desk.code if ban.desk else None, "until": ban.until,
             "reason": ban.reason, "in_force": ban_in_force(ban), "created": ban.created_at}
 

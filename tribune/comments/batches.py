@@ -253,6 +253,18 @@ def batching_possible() -> bool:
     return batch_database() is not None
 
 
+# Sends a job to the host's writer process (tribune.comments.writer): True once
+# committed there, False if none took it. The writer sits above this module (it
+# commits with commit_jobs), so it registers itself from the app's ready().
+_host_writer: Callable[[_Job], bool] | None = None
+
+
+def host_writer_register(send: Callable[[_Job], bool]) -> None:
+    """Route jobs without a check to ``send`` (the host's writer process) first."""
+    global _host_writer
+    _host_writer = send
+
+
 def comment_store(*, comment: Comment, token_hash: str, check: Check | None = None,
                   write: Write | None = None) -> Comment:
     """Insert ``comment`` (and its commenter, when ``comment.commenter_id`` is
@@ -263,11 +275,9 @@ def comment_store(*, comment: Comment, token_hash: str, check: Check | None = No
     writes a batch of such jobs in one statement instead. A job with a check
     is written by this process's writer thread, never sent to the host's writer
     process (the wire carries no function). Call only when :func:`batching_possible`."""
-    from .writer import send_to_writer
-
     job = _Job(comment, token_hash, check, write)
-    if check is None and send_to_writer(job):  # the host's writer process, when it runs
-        return comment
+    if check is None and _host_writer is not None and _host_writer(job):
+        return comment  # the host's writer process took it
     global _writer
     with _writer_lock:
         if _writer is None or _writer.pid != os.getpid():  # first use, or after a fork

@@ -32,20 +32,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.comments.models import Comment, Commenter, Status
-from tribune.core.errors import InvalidInput, TribuneError
+from tribune.core.errors import TribuneError
 from tribune.moderation.models import Action, Decision
 from tribune.publishing.services import thread_publish
-from tribune.sites.models import Clause
+from tribune.sites.models import Clause, Desk
 from tribune.threads.models import Thread
 from tribune.threads.services import TITLE_MAX, article_resolve, thread_get_or_create
 
+from .exporting import restore_comment_extras
 from .models import ImportedComment, ImportedRecord, ImportRun, Source
+from .records import ORIGIN, ImportRefused, load_fields
 from .text import plain
 
 BATCH = 1000
-# ImportedRecord kind of a comment carried from another server's export with
-# the Disqus, WordPress or Isso id it was first imported under: "comment:disqus".
-ORIGIN = "comment:"
 CACHE_MAX = 50_000
 # URL → (thread id, site id, language): ~200 bytes each. Large enough for an
 # export of 100,000 threads whose comments come in any order (a smaller cache is
@@ -60,12 +59,6 @@ REASON_NOTES = {
 }
 # The clause a rejection for each reason cites (the keys of ``Importer.clauses``).
 REASON_CLAUSE = {"spam": "spam", "deleted": "deleted", "thread_deleted": "deleted"}
-
-
-class ImportRefused(InvalidInput):
-    """The file cannot be imported; nothing of it was kept."""
-
-    code = "import_refused"
 
 
 @dataclass
@@ -228,16 +221,12 @@ class Importer:
         return thread
 
     def _thread_exact(self, record: ThreadIn, url: str, site) -> Thread:
-        from .records import load_fields
-
         values = load_fields(Thread, record.fields, skip={"site", "desk"})
         desk_code = record.fields.get("desk")
         # One look-up per desk, not per thread (an export of 100,000 threads names a
         # handful of desks); the site is the one article_resolve already found.
         desk = self.desks.get(desk_code)
         if desk is None:
-            from tribune.sites.models import Desk
-
             desk = Desk.objects.filter(code=desk_code).first()
             if desk is None:
                 raise ImportRefused(_("The export names a desk %(code)s it does not "
@@ -346,8 +335,6 @@ class Importer:
         ])
         self._decisions(keep, comments)
         if any(r.extras for r, _t in keep):
-            from .exporting import restore_comment_extras
-
             restore_comment_extras(self, [(r, c) for (r, _t), c in zip(keep, comments,
                                                                         strict=True)])
         for (_record, thread), comment in zip(keep, comments, strict=True):
@@ -416,8 +403,6 @@ class Importer:
     def _comment(self, record: CommentIn, thread: tuple[int, int, str],
                  commenters: dict[str, int]) -> Comment:
         if record.fields is not None:
-            from .records import load_fields
-
             values = load_fields(Comment, record.fields, skip={"thread", "parent", "commenter"})
             return Comment(thread_id=thread[0], commenter_id=commenters[record.commenter_hash],
                            **values)
@@ -439,8 +424,6 @@ class Importer:
         undo_links: list[tuple[int, int]] = []  # (index in rows, index it undoes)
         for (record, thread), comment in zip(keep, comments, strict=True):
             if record.decisions is not None:
-                from .records import load_fields
-
                 first = len(rows)
                 for entry in record.decisions:
                     values = load_fields(Decision, entry,

@@ -41,9 +41,8 @@ from tribune.triage import campaign
 from tribune.triage.models import Band, Cluster, CommentTriage, Policy, Term
 from tribune.webhooks.models import Webhook
 
-from .engine import ORIGIN, ImportRefused
 from .models import ImportedComment, ImportedRecord, Instance, Source
-from .records import dump_fields, load_fields
+from .records import ORIGIN, ImportRefused, dump_fields, load_fields
 
 PAGE = 1000
 FORMAT_VERSION = 2

@@ -8,6 +8,18 @@ import datetime as dt
 
 from django.db import models
 
+from tribune.core.errors import InvalidInput
+
+# ImportedRecord kind of a comment carried from another server's export with
+# the Disqus, WordPress or Isso id it was first imported under: "comment:disqus".
+ORIGIN = "comment:"
+
+
+class ImportRefused(InvalidInput):
+    """The file cannot be imported; nothing of it was kept."""
+
+    code = "import_refused"
+
 
 def dump_fields(obj: models.Model, *, skip: set[str]) -> dict:
     values = {}
@@ -24,8 +36,6 @@ def dump_fields(obj: models.Model, *, skip: set[str]) -> dict:
 def load_fields(model: type[models.Model], data: dict, *, skip: set[str]) -> dict:
     """Values for ``model(**values)`` from :func:`dump_fields`'s output; fields
     the file does not carry keep their defaults, unknown keys are ignored."""
-    from .engine import ImportRefused
-
     values = {}
     for f in model._meta.concrete_fields:
         if f.primary_key or f.name in skip or f.name not in data:

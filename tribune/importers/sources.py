@@ -19,6 +19,7 @@ from tribune.comments.models import Status
 from tribune.core.errors import TribuneError
 from tribune.sites.url_rules import origin_of
 
+from . import exporting as ex
 from .engine import CommentIn, Importer, ImportRefused, ThreadIn, pseudonym_hash
 from .text import ANONYMOUS, author_name, html_to_text, plain
 from .xml import HELD_MAX, attr, child, child_text, events, local
@@ -354,8 +355,6 @@ def read_isso(path: Path, importer: Importer, *, origin: str = "") -> None:
 
 
 def read_tribune(fileobj, importer: Importer) -> None:
-    from . import exporting as ex
-
     restore = {"desk": ex.restore_desk, "site": ex.restore_site,
                "moderator": ex.restore_moderator, "integration": ex.restore_integration,
                "terms": ex.restore_terms, "cluster": ex.restore_cluster, "ban": ex.restore_ban}

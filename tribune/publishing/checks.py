@@ -13,6 +13,8 @@ from django.core.checks import Error, register
 
 @register()
 def fast_paths_know_every_middleware(app_configs=None, **kwargs) -> list[Error]:
+    # Imported only when the check runs: a deployment may use settings of its own,
+    # and importing the shipped module reads (or makes) its secret key.
     from tribune import settings as shipped
 
     if not settings.TRIBUNE_FAST_PATHS:

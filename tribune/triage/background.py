@@ -35,7 +35,12 @@ import time
 from collections import deque
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, transaction
+
+from tribune.comments.models import Comment
+
+from . import scoring
+from .models import CommentTriage
 
 log = logging.getLogger("tribune.triage")
 
@@ -93,8 +98,6 @@ def _next_batch() -> list[int] | None:
 
 def _run() -> None:
     global _swept, _thread, _busy
-    from . import scoring
-
     try:
         while True:
             batch = _next_batch()
@@ -149,3 +152,38 @@ def stop(timeout: float | None = EXIT_WAIT_SECONDS) -> bool:
 
 
 atexit.register(stop)
+
+
+def comment_triage(*, comment: Comment, extra_label: dict | None = None
+                   ) -> CommentTriage | None:
+    """Triage a comment being submitted; called inside the submitting
+    transaction, right after the comment row is created.
+
+    Under ``TRIBUNE_TRIAGE_MODE=thread`` (the default) it only arranges for the
+    comment to be triaged after the commit, by this process's triage thread
+    (see this module's docstring) and returns None; under ``inline`` it
+    triages now (:func:`tribune.triage.scoring.comment_score`); under ``worker``
+    and ``off`` it does nothing (a ``tribune triage worker`` process, or ``tribune triage
+    backfill``, triages the committed comment). Either way a failure of triage
+    never loses the comment: it is logged (the comment's id only) and the
+    comment waits unscored until ``tribune triage backfill`` or the next sweep.
+
+    With ``extra_label`` (a comment held for how it was sent) it triages now,
+    whatever the mode: the label exists only in this call, and it is how the
+    moderator learns why the comment was held.
+    """
+    mode = triage_mode()
+    if extra_label is not None:
+        mode = "inline"
+    if mode == "thread":
+        comment_id = comment.pk
+        transaction.on_commit(lambda: enqueue(comment_id))
+        return None
+    if mode != "inline":
+        return None
+    try:
+        with transaction.atomic():
+            return scoring.comment_score(comment=comment, extra_label=extra_label)
+    except Exception:
+        log.exception("triage failed for comment %s", comment.pk)
+        return None

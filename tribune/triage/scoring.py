@@ -1,7 +1,8 @@
 """Triage: score each comment at submission and act on a site's policy.
 
-:func:`comment_triage` is called by :func:`tribune.comments.services.comment_submit`
-inside its transaction, right after the comment row is created. It never
+:func:`tribune.triage.background.comment_triage` is called by the submission
+action inside its transaction, right after the comment row is created, and
+runs the scoring here now or after the commit. It never
 publishes anything; under a site's policy it may hold a comment for a senior
 moderator or reject it through :func:`tribune.moderation.decisions.comment_decide`
 (``moderator=None``: a decision by the system, in the audit trail, reversible
@@ -236,43 +237,6 @@ def comment_score(*, comment: Comment, extra_label: dict | None = None) -> Comme
     """
     return assessment_store(assessment=comment_assess(comment=comment,
                                                       extra_label=extra_label))
-
-
-def comment_triage(*, comment: Comment, extra_label: dict | None = None
-                   ) -> CommentTriage | None:
-    """Triage a comment being submitted; called inside the submitting
-    transaction, right after the comment row is created.
-
-    Under ``TRIBUNE_TRIAGE_MODE=thread`` (the default) it only arranges for the
-    comment to be triaged after the commit, by this process's triage thread
-    (see :mod:`tribune.triage.background`) and returns None; under ``inline``
-    it triages now (:func:`comment_score`); under ``worker`` and ``off`` it does
-    nothing (a ``tribune triage worker`` process, or ``tribune triage
-    backfill``, triages the committed comment). Either way a failure of triage
-    never loses the comment: it is logged (the comment's id only) and the
-    comment waits unscored until ``tribune triage backfill`` or the next sweep.
-
-    With ``extra_label`` (a comment held for how it was sent) it triages now,
-    whatever the mode: the label exists only in this call, and it is how the
-    moderator learns why the comment was held.
-    """
-    from . import background
-
-    mode = background.triage_mode()
-    if extra_label is not None:
-        mode = "inline"
-    if mode == "thread":
-        comment_id = comment.pk
-        transaction.on_commit(lambda: background.enqueue(comment_id))
-        return None
-    if mode != "inline":
-        return None
-    try:
-        with transaction.atomic():
-            return comment_score(comment=comment, extra_label=extra_label)
-    except Exception:
-        logger.exception("triage failed for comment %s", comment.pk)
-        return None
 
 
 def comment_triage_by_id(*, comment_id: int) -> CommentTriage | None:

@@ -37,6 +37,12 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
+from granian.constants import Interfaces
+from granian.server import Server
+
+from tribune.comments.writer import socket_path
+from tribune.publishing.store import store
+from tribune.triage.background import triage_mode_chosen
 
 # No client address, user agent, referrer or query string: method, path, status, time.
 ACCESS_LOG_FORMAT = '[%(time)s] "%(method)s %(path)s %(protocol)s" %(status)d %(dt_ms).0fms'
@@ -104,6 +110,8 @@ class _ProxyHeaders:
 def _load_application(_target: str):
     """The WSGI application a worker serves (called in each worker after the fork):
     Django behind the published-render fast path."""
+    # Imported in the worker, after the fork: the serving process itself never
+    # loads the application (nor opens its connections) that workers share.
     from tribune.privacy.services import peer_is_trusted_proxy
     from tribune.publishing.wsgi import application
 
@@ -242,16 +250,11 @@ class Command(BaseCommand):
         connections.close_all()
         # A process stopped between a decision's commit and its render file would
         # leave that file behind the database (see FileStore.host_started).
-        from tribune.publishing.store import store
-
         store().host_started()
 
         url_host = f"[{host}]" if ":" in host else host
         address = f"http://{url_host}:{port}/"
         stdout = self.stdout
-
-        from granian.constants import Interfaces
-        from granian.server import Server
 
         server = Server(
             "tribune.publishing.wsgi:application",
@@ -267,9 +270,6 @@ class Command(BaseCommand):
             log_access_format=ACCESS_LOG_FORMAT,
             workers_kill_timeout=GRACEFUL_TIMEOUT,
         )
-
-        from tribune.comments.writer import socket_path
-        from tribune.triage.background import triage_mode_chosen
 
         # The live queue holds at most half of each worker's threads with open
         # streams (tribune.moderation.live_views); the workers read it from here.

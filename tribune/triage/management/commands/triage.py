@@ -109,6 +109,7 @@ class Command(BaseCommand):
 
     def _train(self, options):
         try:
+            # Only training needs the train extra (scikit-learn); a server lacks it.
             from tribune.triage.training.train import MODELS, MODELS_DIR, train_all
         except ImportError as error:
             raise CommandError(
