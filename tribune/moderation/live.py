@@ -18,6 +18,7 @@ page drops what it already has.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
 import time
@@ -100,6 +101,9 @@ class _Arrivals:
 
 
 _arrivals = _Arrivals()
+# A worker forked while a bump was pending would inherit a timer that never runs
+# in it, and so never bump again: a child starts with no bump pending.
+os.register_at_fork(after_in_child=_arrivals.__init__)
 
 
 def queue_arrived() -> None:
