@@ -46,6 +46,9 @@ class LinearModel:
     # feature, with its weight.
     lexicon: WordPrior | Substrings | None = None
     lexicon_weight: float = 0.0
+    # The n-gram range of the letters of Hangul words (``features.jamo_grams``),
+    # or None.
+    jamo: tuple[int, int] | None = None
 
     def __post_init__(self) -> None:
         self.hasher = Hasher(self.bits)
@@ -56,14 +59,14 @@ class LinearModel:
     @property
     def feature_key(self) -> tuple:
         """Models with the same key see the same raw counts of a text."""
-        return (self.bits, self.char_min, self.char_max, self.word_bigrams)
+        return (self.bits, self.char_min, self.char_max, self.word_bigrams, self.jamo)
 
     def counts(self, text: str) -> dict[int, int]:
         return self.counts_of(*analyse(text))
 
     def counts_of(self, cleaned: str, words: list[str]) -> dict[int, int]:
         return counts_of(cleaned, words, hasher=self.hasher, char_min=self.char_min,
-                         char_max=self.char_max, word_bigrams=self.word_bigrams)
+                         char_max=self.char_max, word_bigrams=self.word_bigrams, jamo=self.jamo)
 
     def lexicon_value(self, words: list[str], text: str) -> float:
         """The lexicon's feature of a text (0 without a lexicon)."""
@@ -132,6 +135,7 @@ def model_from_files(meta_text: str, weight_bytes: bytes, idf_bytes: bytes | Non
         meta=meta,
         lexicon=lexicon_from_json(lexicon_text) if lexicon_text else None,
         lexicon_weight=float(meta.get("lexicon_weight", 0.0)),
+        jamo=tuple(int(n) for n in meta["jamo"]) if meta.get("jamo") else None,
     )
 
 

@@ -64,7 +64,7 @@ class Hasher:
         # comment was 8 ms at p99 on a loaded machine). Bounded like ``cache``.
         # One table per n-gram range, so that a text's words are looked up
         # by ``map`` over the table's ``get`` (see ``counts_of``).
-        self.tables: dict[tuple[int, int], dict[str, tuple[int, ...]]] = {}
+        self.tables: dict[tuple, dict[str, tuple[int, ...]]] = {}
         self.words = 0
         self.word_cache_size = word_cache_size
 
@@ -77,28 +77,45 @@ class Hasher:
         return bucket
 
 
-    def word_buckets(self, word: str, char_min: int, char_max: int) -> tuple[int, ...]:
+    def word_buckets(self, word: str, char_min: int, char_max: int,
+                     jamo: tuple[int, int] | None = None) -> tuple[int, ...]:
         """The buckets of ``word``: its unigram, then its character n-grams
-        (``char_min``..``char_max``) inside the padded word, in order."""
-        table = self.word_table(char_min, char_max)
+        (``char_min``..``char_max``) inside the padded word, in order, then,
+        with ``jamo`` and a word written in Hangul syllables, the n-grams of
+        its letters (see :func:`jamo_grams`)."""
+        table = self.word_table(char_min, char_max, jamo)
         found = table.get(word)
         if found is None:
+            # A word new to the table: its n-grams are hashed by ``map`` over
+            # ``zlib.crc32`` (in C) instead of one ``__call__`` each, and, for
+            # an ASCII word, sliced from its bytes, encoded once. The same
+            # buckets as ``self(gram)``; half the time of a word's first
+            # sight (docs/triage.md, *Speed*).
             padded = f" {word} "
             length = len(padded)
-            found = (self("w " + word), *(
-                self(padded[start : start + n])
-                for n in range(char_min, char_max + 1) for start in range(0, length - n + 1)
-            ))
+            spans = [(start, start + n) for n in range(char_min, char_max + 1)
+                     for start in range(0, length - n + 1)]
+            if padded.isascii():
+                raw = padded.encode("ascii")
+                grams = [raw[start:end] for start, end in spans]
+            else:
+                grams = [padded[start:end].encode("utf-8") for start, end in spans]
+                if jamo:
+                    grams.extend(jamo_grams(padded, *jamo))
+            mask = self.mask
+            found = (self("w " + word), *[bucket & mask for bucket in map(zlib.crc32, grams)])
             if self.words < self.word_cache_size:
                 table[word] = found
                 self.words += 1
         return found
 
-    def word_table(self, char_min: int, char_max: int) -> dict[str, tuple[int, ...]]:
-        """The remembered buckets of words, for this n-gram range."""
-        table = self.tables.get((char_min, char_max))
+    def word_table(self, char_min: int, char_max: int,
+                   jamo: tuple[int, int] | None = None) -> dict[str, tuple[int, ...]]:
+        """The remembered buckets of words, for these n-gram ranges."""
+        key = (char_min, char_max, jamo)
+        table = self.tables.get(key)
         if table is None:
-            table = self.tables[(char_min, char_max)] = {}
+            table = self.tables[key] = {}
         return table
 
     def buckets(self, keys: list[str]) -> list[int]:
@@ -111,12 +128,32 @@ class Hasher:
         return found
 
 
+def jamo_grams(padded: str, jamo_min: int, jamo_max: int) -> list[bytes]:
+    """The n-grams (``jamo_min``..``jamo_max``) of the letters (jamo) of a
+    padded word written in Hangul syllables, each marked apart from the
+    character n-grams; none for a word without syllables.
+
+    A Korean syllable packs two or three letters; insults are disguised by
+    changing one of them ("씨발", "시발", "씌발") or by writing the letters
+    alone ("ㅅㅂ", which ``clean`` folds to the same letters as the syllables'
+    NFD), and one source's spelling then still shares most of its letter
+    n-grams with another's. (Cleaned text is NFKC: compatibility letters such
+    as "ㅅ" are already the conjoining letters NFD gives.)"""
+    letters = unicodedata.normalize("NFD", padded)
+    if letters == padded:
+        return []
+    length = len(letters)
+    return [b"\x01" + letters[start : start + n].encode("utf-8")
+            for n in range(jamo_min, jamo_max + 1) for start in range(0, length - n + 1)]
+
+
 def tokens(cleaned: str) -> list[str]:
     return _WORD_RE.findall(cleaned)
 
 
 def counts(
     text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
+    jamo: tuple[int, int] | None = None,
 ) -> dict[int, int]:
     """Raw counts per bucket of ``text``: word unigrams (and bigrams), character
     n-grams inside padded words (``char_min``..``char_max``) and non-word marks.
@@ -127,7 +164,7 @@ def counts(
     n-grams no longer pay one Python-level dictionary update each."""
     cleaned, words = analyse(text)
     return counts_of(cleaned, words, hasher=hasher, char_min=char_min, char_max=char_max,
-                     word_bigrams=word_bigrams)
+                     word_bigrams=word_bigrams, jamo=jamo)
 
 
 def analyse(text: str) -> tuple[str, list[str]]:
@@ -172,16 +209,16 @@ class Counts(Counter):
 
 def counts_of(
     cleaned: str, words: list[str], *, hasher: Hasher, char_min: int, char_max: int,
-    word_bigrams: bool = True,
+    word_bigrams: bool = True, jamo: tuple[int, int] | None = None,
 ) -> dict[int, int]:
     """:func:`counts` of a text already analysed (:func:`analyse`)."""
     # Each word's buckets: remembered ones by ``map`` over the table (in C),
     # the others made (and remembered) one by one.
-    per_word = list(map(hasher.word_table(char_min, char_max).get, words))
+    per_word = list(map(hasher.word_table(char_min, char_max, jamo).get, words))
     if None in per_word:
         for index, buckets in enumerate(per_word):
             if buckets is None:
-                per_word[index] = hasher.word_buckets(words[index], char_min, char_max)
+                per_word[index] = hasher.word_buckets(words[index], char_min, char_max, jamo)
     keys = list(chain.from_iterable(per_word))
     if word_bigrams and len(words) > 1:
         keys.extend(hasher.buckets(list(map("b {} {}".format, words, words[1:]))))
@@ -208,12 +245,12 @@ def weighted(found: dict[int, float], idf: Sequence[float] | None = None) -> dic
 
 def features(
     text: str, *, hasher: Hasher, char_min: int, char_max: int, word_bigrams: bool = True,
-    idf: Sequence[float] | None = None,
+    jamo: tuple[int, int] | None = None, idf: Sequence[float] | None = None,
 ) -> dict[int, float]:
     """Sparse feature vector of ``text``: :func:`counts`, log-scaled, times
     ``idf`` (when given), L2-normalised. Keys are bucket numbers."""
     return weighted(
         counts(text, hasher=hasher, char_min=char_min, char_max=char_max,
-               word_bigrams=word_bigrams),
+               word_bigrams=word_bigrams, jamo=jamo),
         idf,
     )

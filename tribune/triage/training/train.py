@@ -46,7 +46,8 @@ MODELS = ("en_toxicity", "ko_toxicity", "spam")
 # n-grams; English and spam need longer ones. 2**18 buckets: 1 MB of weights.
 SETTINGS = {
     "en_toxicity": {"bits": 18, "char_min": 2, "char_max": 5, "word_bigrams": True},
-    "ko_toxicity": {"bits": 18, "char_min": 1, "char_max": 3, "word_bigrams": False},
+    "ko_toxicity": {"bits": 18, "char_min": 1, "char_max": 3, "word_bigrams": False,
+                    "jamo": [2, 5]},
     "spam": {"bits": 18, "char_min": 2, "char_max": 5, "word_bigrams": True},
 }
 DESCRIPTIONS = {
@@ -112,7 +113,8 @@ def raw_matrix(texts: list[str], settings: dict):
     indptr, indices, values = [0], [], []
     for text in texts:
         found = counts(text, hasher=hasher, char_min=settings["char_min"],
-                       char_max=settings["char_max"], word_bigrams=settings["word_bigrams"])
+                       char_max=settings["char_max"], word_bigrams=settings["word_bigrams"],
+                       jamo=tuple(settings["jamo"]) if settings.get("jamo") else None)
         for key in sorted(found):
             indices.append(key)
             values.append(found[key])
