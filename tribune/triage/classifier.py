@@ -46,7 +46,7 @@ class LinearModel:
     # feature, with its weight.
     lexicon: WordPrior | Substrings | None = None
     lexicon_weight: float = 0.0
-    # The n-gram range of the letters of Hangul words (``features.jamo_grams``),
+    # The n-gram range of the letters of Hangul words (``features.jamo_hashes``),
     # or None.
     jamo: tuple[int, int] | None = None
 

@@ -15,7 +15,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from itertools import chain, compress
+from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter
 
 # Only the first characters are scored: a long comment's tone shows early, and
@@ -82,28 +82,20 @@ class Hasher:
         """The buckets of ``word``: its unigram, then its character n-grams
         (``char_min``..``char_max``) inside the padded word, in order, then,
         with ``jamo`` and a word written in Hangul syllables, the n-grams of
-        its letters (see :func:`jamo_grams`)."""
+        its letters (see :func:`jamo_hashes`)."""
         table = self.word_table(char_min, char_max, jamo)
         found = table.get(word)
         if found is None:
-            # A word new to the table: its n-grams are hashed by ``map`` over
-            # ``zlib.crc32`` (in C) instead of one ``__call__`` each, and, for
-            # an ASCII word, sliced from its bytes, encoded once. The same
-            # buckets as ``self(gram)``; half the time of a word's first
-            # sight (docs/triage.md, *Speed*).
+            # A word new to the table: its n-grams are sliced from the word's
+            # bytes, encoded once, and hashed by ``map`` over ``zlib.crc32``
+            # (in C) instead of one ``__call__`` each: the same buckets as
+            # ``self(gram)``, in half the time (docs/triage.md, *Speed*).
             padded = f" {word} "
-            length = len(padded)
-            spans = [(start, start + n) for n in range(char_min, char_max + 1)
-                     for start in range(0, length - n + 1)]
-            if padded.isascii():
-                raw = padded.encode("ascii")
-                grams = [raw[start:end] for start, end in spans]
-            else:
-                grams = [padded[start:end].encode("utf-8") for start, end in spans]
-                if jamo:
-                    grams.extend(jamo_grams(padded, *jamo))
             mask = self.mask
-            found = (self("w " + word), *[bucket & mask for bucket in map(zlib.crc32, grams)])
+            hashes = list(map(zlib.crc32, grams_of(padded, char_min, char_max)))
+            if jamo and not padded.isascii():
+                hashes.extend(jamo_hashes(padded, *jamo))
+            found = (self("w " + word), *[bucket & mask for bucket in hashes])
             if self.words < self.word_cache_size:
                 table[word] = found
                 self.words += 1
@@ -128,23 +120,42 @@ class Hasher:
         return found
 
 
-def jamo_grams(padded: str, jamo_min: int, jamo_max: int) -> list[bytes]:
-    """The n-grams (``jamo_min``..``jamo_max``) of the letters (jamo) of a
-    padded word written in Hangul syllables, each marked apart from the
-    character n-grams; none for a word without syllables.
+def grams_of(text: str, n_min: int, n_max: int) -> list[bytes]:
+    """The UTF-8 of each character n-gram (``n_min``..``n_max``) of ``text``,
+    shortest first, sliced from the text's bytes."""
+    raw = text.encode("utf-8")
+    length = len(text)
+    if len(raw) == length:
+        return [raw[start : start + n]
+                for n in range(n_min, n_max + 1) for start in range(0, length - n + 1)]
+    offsets = [0, *accumulate(map(len, map(str.encode, text)))]
+    return [raw[offsets[start] : offsets[start + n]]
+            for n in range(n_min, n_max + 1) for start in range(0, length - n + 1)]
+
+
+# A letter n-gram is hashed as b"\x01" + its UTF-8, apart from the character
+# n-grams: CRC-32 continued from the mark's (``zlib.crc32(gram, _JAMO_MARK)``
+# is ``zlib.crc32(b"\x01" + gram)``).
+_JAMO_MARK = zlib.crc32(b"\x01")
+# Hangul syllables, and the letters (conjoining, and compatibility letters,
+# which NFKC folds to conjoining ones).
+_HANGUL_RE = re.compile("[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e\ua960-\ua97f\ud7b0-\ud7ff]")
+
+
+def jamo_hashes(padded: str, jamo_min: int, jamo_max: int) -> list[int]:
+    """The CRC-32 of the n-grams (``jamo_min``..``jamo_max``) of the letters
+    (jamo) of a padded word written in Hangul, in syllables or in bare letters,
+    marked apart from the character n-grams; none for a word without Hangul.
 
     A Korean syllable packs two or three letters; insults are disguised by
     changing one of them ("씨발", "시발", "씌발") or by writing the letters
-    alone ("ㅅㅂ", which ``clean`` folds to the same letters as the syllables'
-    NFD), and one source's spelling then still shares most of its letter
-    n-grams with another's. (Cleaned text is NFKC: compatibility letters such
-    as "ㅅ" are already the conjoining letters NFD gives.)"""
-    letters = unicodedata.normalize("NFD", padded)
-    if letters == padded:
+    alone ("ㅅㅂ", which ``clean``'s NFKC folds to the letters the syllables'
+    NFD gives), and one source's spelling then still shares most of its letter
+    n-grams with another's."""
+    if _HANGUL_RE.search(padded) is None:
         return []
-    length = len(letters)
-    return [b"\x01" + letters[start : start + n].encode("utf-8")
-            for n in range(jamo_min, jamo_max + 1) for start in range(0, length - n + 1)]
+    letters = unicodedata.normalize("NFD", padded)
+    return list(map(zlib.crc32, grams_of(letters, jamo_min, jamo_max), repeat(_JAMO_MARK)))
 
 
 def tokens(cleaned: str) -> list[str]:

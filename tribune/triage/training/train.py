@@ -29,6 +29,7 @@ this module. About two minutes on two cores.
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -158,15 +159,16 @@ def sample_weights(items: list[Row]):
 
 
 def folds_of(items: list[Row], k: int = FOLDS) -> list[int]:
-    """A fold number per row: whole threads for a source with threads, else
-    stratified by source and label, in a seeded order."""
+    """A fold number per row: whole threads (or videos) for a source that has
+    them (``Dataset.fold_column``), else stratified by source and label, in a
+    seeded order."""
     import random
 
     fold = [0] * len(items)
     rng = random.Random(SEED + 2)
     cells: dict[tuple[str, int], list[int]] = {}
     for index, (_t, y, row, source) in enumerate(items):
-        group = DATASETS[source].group
+        group = DATASETS[source].fold_column
         if group:
             fold[index] = zlib.crc32(row[group].encode("utf-8")) % k
         else:
@@ -218,27 +220,50 @@ def cross_validate(raw, items: list[Row], say: Callable[[str], None], name: str,
     oof = {c: np.zeros(len(items)) for c in C_GRID}
     for k in range(FOLDS):
         train, test = np.where(fold != k)[0], np.where(fold == k)[0]
+        if not len(test):
+            continue
         idf = idf_of(raw[train])
         x_train = with_prior(weighted(raw[train], idf), None if prior is None else prior[train])
         x_test = with_prior(weighted(raw[test], idf), None if prior is None else prior[test])
         for c in C_GRID:
             oof[c][test] = fit(x_train, y[train], w[train], c).decision_function(x_test)
 
-    def score(c: float) -> dict[str, float]:
-        # A source of negatives only (EXTRA_NEGATIVES) has no AUC of its own.
-        return {s: float(roc_auc_score(y[sources == s], oof[c][sources == s]))
-                for s in sorted(set(sources)) if len(set(y[sources == s])) == 2}
+    # A source of negatives only (EXTRA_NEGATIVES) has no AUC of its own.
+    scored = [s for s in sorted(set(sources)) if len(set(y[sources == s])) == 2]
 
-    best_c, best = C_GRID[0], -1.0
-    per_source: dict[str, float] = {}
+    def score(c: float) -> dict[str, float]:
+        return {s: float(roc_auc_score(y[sources == s], oof[c][sources == s])) for s in scored}
+
+    def standard_error(c: float) -> float:
+        """Of the mean over the sources, from each source's spread over its
+        folds (a fold with one class of a source tells nothing of it)."""
+        variance = 0.0
+        for s in scored:
+            per_fold = [roc_auc_score(y[(sources == s) & (fold == k)],
+                                      oof[c][(sources == s) & (fold == k)])
+                        for k in range(FOLDS)
+                        if len(set(y[(sources == s) & (fold == k)])) == 2]
+            if len(per_fold) > 1:
+                variance += float(np.var(per_fold, ddof=1)) / len(per_fold)
+        return math.sqrt(variance) / len(scored)
+
+    means: dict[float, float] = {}
+    per_c: dict[float, dict[str, float]] = {}
     for c in C_GRID:
-        per = score(c)
-        mean = sum(per.values()) / len(per)
+        per_c[c] = score(c)
+        means[c] = sum(per_c[c].values()) / len(per_c[c])
         say(f"{name}: C={c} {FOLDS}-fold CV ROC AUC "
-            + ", ".join(f"{s} {v:.4f}" for s, v in per.items()))
-        if mean > best:
-            best_c, best, per_source = c, mean, per
-    return best_c, oof[best_c], per_source
+            + ", ".join(f"{s} {v:.4f}" for s, v in per_c[c].items()))
+    # The one-standard-error rule: the most regularised C whose mean is within
+    # one standard error of the best one's. Differences inside the noise of
+    # the folds do not buy weaker regularisation, which lets a few training
+    # texts' words weigh more (see docs/triage.md, *False alarms*).
+    top = max(C_GRID, key=lambda c: means[c])
+    floor = means[top] - standard_error(top)
+    best_c = min(c for c in C_GRID if means[c] >= floor)
+    say(f"{name}: best mean at C={top} ({means[top]:.4f}, standard error "
+        f"{means[top] - floor:.4f}); chosen C={best_c}")
+    return best_c, oof[best_c], per_c[best_c]
 
 
 def share_weights(labels, share: float | None):
