@@ -41,7 +41,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -57,30 +56,10 @@ ORIGIN = "https://bench.example.org"
 THREADS, PER_THREAD, BIG = 1000, 20, 500
 COUNT_URLS = 10
 
-
-def free_port() -> int:
-    """A free port: the system's choice, or the next free one of ``BENCH_PORTS``
-    (``FIRST-LAST``) on a machine where each user keeps to a range of ports."""
-    wanted = os.environ.get("BENCH_PORTS", "")
-    if wanted:
-        first, last = (int(part) for part in wanted.split("-"))
-        for port in range(first, last + 1):
-            if port in _GIVEN:
-                continue
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            _GIVEN.add(port)
-            return port
-        raise SystemExit(f"no free port in BENCH_PORTS={wanted}")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-_GIVEN: set[int] = set()  # handed out already (perhaps not yet bound)
+# One port helper for the benchmark and the cluster it may start, so the two
+# never hand out the same port (bench/cluster/cluster.py).
+sys.path.insert(0, str(BENCH / "cluster"))
+from cluster import Cluster, free_port  # noqa: E402
 
 
 def run(cmd: list[str], **kwargs) -> str:
@@ -233,9 +212,6 @@ def machine_load() -> str:
 def start_cluster(root: Path, *, hosts: int, workers: int, threads: int, env: dict):
     """``hosts`` Tribune hosts on PostgreSQL behind HAProxy (bench/cluster/cluster.py),
     with the benchmark's data loaded before they start."""
-    sys.path.insert(0, str(BENCH / "cluster"))
-    from cluster import Cluster
-
     overrides = {k: env[k] for k in ("TRIBUNE_RATE_SUBMIT_NETWORK",
                                      "TRIBUNE_RATE_SUBMIT_COMMENTER")}
     cluster = Cluster(root, hosts=hosts, workers=workers, threads=threads, env=overrides)
