@@ -86,11 +86,11 @@ class LinearModel:
         extra = self.lexicon_weight * self.lexicon_value(list(words), text) if self.lexicon else 0.0
         if not found:
             return self.probability(extra)
-        once, more, scaled = (found if isinstance(found, Counts) else Counts(found)).split()
+        every, more, added, added_squared = (
+            found if isinstance(found, Counts) else Counts(found)).split()
         weight_idf, idf_squared = self.weight_idf, self.idf_squared
-        dot = sum(once(weight_idf)) + sum(map(mul, more(weight_idf), scaled))
-        square = sum(once(idf_squared)) + sum(
-            map(mul, more(idf_squared), map(mul, scaled, scaled)))
+        dot = sum(every(weight_idf)) + sum(map(mul, more(weight_idf), added))
+        square = sum(every(idf_squared)) + sum(map(mul, more(idf_squared), added_squared))
         return self.probability((dot / math.sqrt(square) if square else 0.0) + extra)
 
     def probability(self, decision: float) -> float:
