@@ -44,12 +44,14 @@ MODELS_DIR = Path(__file__).resolve().parents[1] / "models_data"
 MODELS = ("en_toxicity", "ko_toxicity", "spam")
 
 # Feature settings per model: Korean syllables carry a lot each, so shorter
-# n-grams; English and spam need longer ones. 2**18 buckets: 1 MB of weights.
+# n-grams; English and spam need longer ones (from 3 characters: the pairs of
+# letters cost a quarter of a long comment's buckets and gained nothing in
+# cross-validation, docs/triage.md *Speed*). 2**18 buckets: 1 MB of weights.
 SETTINGS = {
-    "en_toxicity": {"bits": 18, "char_min": 2, "char_max": 5, "word_bigrams": True},
+    "en_toxicity": {"bits": 18, "char_min": 3, "char_max": 5, "word_bigrams": True},
     "ko_toxicity": {"bits": 18, "char_min": 1, "char_max": 3, "word_bigrams": False,
                     "jamo": [2, 5]},
-    "spam": {"bits": 18, "char_min": 2, "char_max": 5, "word_bigrams": True},
+    "spam": {"bits": 18, "char_min": 3, "char_max": 5, "word_bigrams": True},
 }
 DESCRIPTIONS = {
     "en_toxicity": "English insult and hate: Davidson et al. 2017 (offensive or hate vs "
