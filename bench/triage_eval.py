@@ -167,12 +167,15 @@ def false_alarms() -> None:
         n = len(comments)
         at_flag = sum(t >= flag for t in toxicity)
         at_high = sum(t >= high for t in toxicity)
-        spam_flag = sum(s >= 0.5 for s in spam)
+        spam_model = model_load("spam")
+        spam_flag = sum(s >= spam_model.thresholds["flag"] for s in spam)
+        spam_high = sum(s >= spam_model.thresholds["high"] for s in spam)
         labelled = [priority_of(s) for s in signals]
         any_label = sum(1 for _p, labels in labelled if labels)
         print(f"\n{lang}: {n} comments; insult/hate model ({model.name}) at flag ≥ {flag:.2f}: "
               f"{at_flag} ({at_flag / n:.1%}), at high ≥ {high:.2f}: {at_high} "
-              f"({at_high / n:.1%}); spam model ≥ 0.50: {spam_flag} ({spam_flag / n:.1%}); "
+              f"({at_high / n:.1%}); spam model at flag: {spam_flag} ({spam_flag / n:.1%}), "
+              f"at high: {spam_high} ({spam_high / n:.1%}); "
               f"any label on the card: {any_label} ({any_label / n:.1%}); highest priority "
               f"{max(p for p, _l in labelled)}")
         topics: dict[str, list[float]] = {}
@@ -185,6 +188,10 @@ def false_alarms() -> None:
         ranked = sorted(zip(toxicity, comments, strict=True), reverse=True)[:5]
         for t, (_topic, text) in ranked:
             print(f"    {t:.2f}  {text}")
+        flagged_spam = sorted(((s, text) for s, (_topic, text) in zip(spam, comments, strict=True)
+                               if s >= spam_model.thresholds["flag"]), reverse=True)
+        for s, text in flagged_spam:
+            print(f"  spam {s:.2f}  {text}")
 
 
 def main() -> None:
