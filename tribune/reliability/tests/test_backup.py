@@ -45,15 +45,22 @@ def test_backup_during_writes_and_restore_into_a_fresh_directory(prepared_tribun
             assert status == 202
             acked.append((time.monotonic(), body))
 
+    def acknowledged(count: int) -> None:
+        """Wait until ``count`` comments have been answered 202 (a loaded
+        machine's first requests are slow: a fixed second once saw only 4)."""
+        deadline = time.monotonic() + 60
+        while len(acked) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
     threads = [threading.Thread(target=writer, args=(n,), daemon=True) for n in range(3)]
     try:
         for thread in threads:
             thread.start()
-        time.sleep(1.0)
+        acknowledged(10)
         mid_started = time.monotonic()
         result = cli.run("backup", str(tmp_path / "mid.backup"))
         assert "Backed up the" in result.stdout
-        time.sleep(0.5)
+        acknowledged(len(acked) + 5)  # writes go on after the backup, too
     finally:
         stop.set()
         for thread in threads:
