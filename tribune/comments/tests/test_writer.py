@@ -131,6 +131,19 @@ def test_without_a_writer_the_sender_stores_nothing_and_says_so(tmp_path, site):
 
 
 
+def _listening(path: Path) -> bool:
+    """Whether a writer takes connections on ``path`` (a connection closed at
+    once, before sending anything, is no comment: the writer lets it go)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
 def test_serve_writes_through_its_writer_and_does_without_it_while_it_restarts(tmp_path):
     cli = sqlite_cli(tmp_path)
     sock = tmp_path / "var" / "tribune.sqlite3.comments.sock"
@@ -153,6 +166,11 @@ def test_serve_writes_through_its_writer_and_does_without_it_while_it_restarts(t
         while server.children(b"writer") in ([], [pid]) and time.monotonic() < deadline + 20:
             time.sleep(0.1)
         assert len(server.children(b"writer")) == 1
+        # The new writer's process exists before it listens (a loaded machine
+        # takes seconds to start it): wait until its socket takes connections.
+        while not _listening(sock) and time.monotonic() < deadline + 40:
+            time.sleep(0.1)
+        assert _listening(sock)
         time.sleep(1.5)  # the web workers try a writer again a second after missing it
         for number in range(6):
             bodies.append(f"after the restart {number}")
