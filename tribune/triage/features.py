@@ -81,8 +81,8 @@ class Hasher:
                      jamo: tuple[int, int] | None = None) -> tuple[int, ...]:
         """The buckets of ``word``: its unigram, then its character n-grams
         (``char_min``..``char_max``) inside the padded word, in order, then,
-        with ``jamo`` and a word written in Hangul syllables, the n-grams of
-        its letters (see :func:`jamo_hashes`)."""
+        with ``jamo`` and a word written in Hangul (syllables or bare
+        letters), the n-grams of its letters (see :func:`jamo_hashes`)."""
         table = self.word_table(char_min, char_max, jamo)
         found = table.get(word)
         if found is None:
