@@ -156,6 +156,7 @@ def false_alarms() -> None:
     from tribune.triage.text_signals import text_signals
 
     print("\n== 4. False alarms on ordinary, civil news comments (bench/data/) ==")
+    spam_model = model_load("spam")
     for lang in ("en", "ko"):
         comments = ordinary_comments(lang)
         model = model_load(f"{lang}_toxicity")
@@ -167,7 +168,6 @@ def false_alarms() -> None:
         n = len(comments)
         at_flag = sum(t >= flag for t in toxicity)
         at_high = sum(t >= high for t in toxicity)
-        spam_model = model_load("spam")
         spam_flag = sum(s >= spam_model.thresholds["flag"] for s in spam)
         spam_high = sum(s >= spam_model.thresholds["high"] for s in spam)
         labelled = [priority_of(s) for s in signals]

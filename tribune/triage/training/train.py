@@ -50,7 +50,7 @@ MODELS = ("en_toxicity", "ko_toxicity", "spam")
 SETTINGS = {
     "en_toxicity": {"bits": 18, "char_min": 3, "char_max": 5, "word_bigrams": True},
     "ko_toxicity": {"bits": 18, "char_min": 1, "char_max": 3, "word_bigrams": False,
-                    "jamo": [2, 5]},
+                    "jamo": (2, 5)},
     "spam": {"bits": 18, "char_min": 3, "char_max": 5, "word_bigrams": True},
 }
 DESCRIPTIONS = {
@@ -117,7 +117,7 @@ def raw_matrix(texts: list[str], settings: dict):
     for text in texts:
         found = counts(text, hasher=hasher, char_min=settings["char_min"],
                        char_max=settings["char_max"], word_bigrams=settings["word_bigrams"],
-                       jamo=tuple(settings["jamo"]) if settings.get("jamo") else None)
+                       jamo=settings.get("jamo"))
         for key in sorted(found):
             indices.append(key)
             values.append(found[key])
